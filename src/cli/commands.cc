@@ -1,0 +1,129 @@
+#include "cli/commands.h"
+
+#include <CLI/CLI.hpp>
+#include <functional>
+
+#include "cli/client_options.h"
+#include "cli/exit_codes.h"
+#include "cli/rpc_commands.h"
+
+namespace orderstream::cli {
+namespace {
+
+constexpr const char* kAppFooter =
+    R"(Common options (on every command): --target HOST:PORT (default 127.0.0.1:50051),
+--deadline DURATION (500ms, 5s, 2m, 1h; default 10s for create and set-status, none for
+history, import and watch), --output text|json, --max-message-bytes N (default 4 MiB).
+
+Exit codes:
+  0    success
+  1    the call failed; stderr says "error: <STATUS_CODE>: <message>", e.g.
+       "error: NOT_FOUND: Order X not found"
+  2    usage error: bad flags or arguments, an unreadable or malformed input file
+  130  interrupted: Ctrl-C cancelled a history, import or watch call (stderr shows the
+       CANCELLED status)
+
+Run "orderstream <command> --help" for the options of a command.)";
+
+constexpr const char* kHistoryFooter = R"(
+Prints every event of every order of CUSTOMER, newest first, one line per event as it arrives.
+No deadline unless --deadline is given; Ctrl-C cancels the call and exits with 130.)";
+
+constexpr const char* kImportFooter = R"(
+FILE is CSV whose header names the columns order_id,customer_id,total (any order, no quoting),
+or JSON Lines with one {"order_id": ..., "customer_id": ..., "total": ...} object per line
+(unknown fields are ignored). The format comes from the extension (.csv, .jsonl, .ndjson) or
+--format. "-" reads stdin, as CSV unless --format says otherwise.
+
+Records are streamed to the server as they are read. A malformed record is not sent: it counts
+as a failure and is reported as "line N: <reason>" next to the server's own errors (prefixed
+"server: "). Prints success_count, failure_count and the errors; exits 0 whenever the call
+itself succeeded, even if some orders failed. With stderr on a terminal, progress is shown every
+100,000 records. No deadline unless --deadline is given; Ctrl-C cancels (exit 130).)";
+
+constexpr const char* kWatchFooter = R"(
+Order ids come from the arguments. Give "-" as an id, or no id at all, to also read ids from
+stdin, one per line, as they arrive; when stdin ends, the client closes its sending side but
+keeps printing updates. Ids given only as arguments keep the subscription open.
+
+Each update is printed as it arrives. The watch runs until the server ends the stream, until
+--deadline passes (a normal end: exit 0), or until Ctrl-C (exit 130). An order that does not
+exist yet is acknowledged with status UNKNOWN and seq=0; its changes are pushed once it exists.)";
+
+}  // namespace
+
+int run_cli(int argc, char** argv) {
+  CLI::App app{
+      "Command-line client of the orderstream order service (ecommerce.orders.OrderService).",
+      "orderstream"};
+  app.require_subcommand(1);
+  app.footer(kAppFooter);
+  app.get_formatter()->column_width(32);
+
+  // Only one subcommand runs, so the commands share one set of client options.
+  ClientOptions options;
+  std::function<int()> action;
+
+  CreateArgs create_args;
+  CLI::App* create = app.add_subcommand(
+      "create", "Create an order (CreateOrder); prints its id, status and creation time");
+  create->add_option("--customer", create_args.customer_id, "Customer id")->required();
+  create->add_option("--total", create_args.total, "Order total")->required();
+  create->add_option("--id", create_args.order_id,
+                     "Order id (default: the server assigns ORD-<12 hex digits>)");
+  add_client_options(*create, options);
+  create->callback([&] { action = [&] { return run_create(options, create_args); }; });
+
+  SetStatusArgs status_args;
+  CLI::App* set_status = app.add_subcommand(
+      "set-status",
+      "Move an order to STATUS (UpdateOrderStatus): CREATED -> SHIPPED -> DELIVERED, or "
+      "CANCELLED before delivery; prints the resulting update");
+  set_status->add_option("ID", status_args.order_id, "Order id")->required();
+  set_status->add_option("STATUS", status_args.status, "New status (case-insensitive)")->required();
+  add_client_options(*set_status, options);
+  set_status->callback([&] { action = [&] { return run_set_status(options, status_args); }; });
+
+  HistoryArgs history_args;
+  CLI::App* history = app.add_subcommand(
+      "history", "Stream the events of a customer's orders (GetOrderHistory), newest first");
+  history->add_option("CUSTOMER", history_args.customer_id, "Customer id")->required();
+  history->footer(kHistoryFooter);
+  add_client_options(*history, options);
+  history->callback([&] { action = [&] { return run_history(options, history_args); }; });
+
+  ImportArgs import_args;
+  CLI::App* import = app.add_subcommand(
+      "import", "Stream orders from a CSV or JSON Lines file (ProcessBulkOrders)");
+  import->add_option("FILE", import_args.path, "Input file, or - for stdin")->required();
+  import
+      ->add_option_function<std::string>(
+          "--format",
+          [&](const std::string& name) { import_args.format = parse_import_format(name);
+},
+          "Input format (default: from the extension; csv for stdin)")
+      ->check(CLI::IsMember({"csv", "jsonl", "ndjson"}));
+import->footer(kImportFooter);
+add_client_options(*import, options);
+  import->callback([&] { action = [&] { return run_import(options, import_args);
+  };  // namespace orderstream::cli
+  });
+
+  WatchArgs watch_args;
+  CLI::App* watch = app.add_subcommand(
+      "watch", "Subscribe to orders' status changes (NotifyOrderUpdates) and print them live");
+  watch->add_option("ID", watch_args.order_ids, "Order ids; - (or none) also reads ids from stdin");
+  watch->footer(kWatchFooter);
+  add_client_options(*watch, options);
+  watch->callback([&] { action = [&] { return run_watch(options, watch_args); }; });
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    // CLI11 prints help (exit code 0) or the error; every parse error is a usage error to us.
+    return app.exit(error) == 0 ? kExitOk : kExitUsage;
+  }
+  return action ? action() : kExitUsage;
+  }
+
+  }  // namespace orderstream::cli

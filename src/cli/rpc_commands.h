@@ -1,0 +1,44 @@
+// One function per subcommand, each making its RPC and printing the outcome; they return the
+// process exit code (see exit_codes.h). The command-line grammar that fills the argument structs
+// lives in commands.cc.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cli/client_options.h"
+#include "cli/import_reader.h"
+
+namespace orderstream::cli {
+
+struct CreateArgs {
+  std::string customer_id;
+  float total = 0;
+  std::string order_id;  // empty: the server assigns one
+};
+int run_create(const ClientOptions& options, const CreateArgs& args);
+
+struct SetStatusArgs {
+  std::string order_id;
+  std::string status;  // sent upper-cased
+};
+int run_set_status(const ClientOptions& options, const SetStatusArgs& args);
+
+struct HistoryArgs {
+  std::string customer_id;
+};
+int run_history(const ClientOptions& options, const HistoryArgs& args);
+
+struct ImportArgs {
+  std::string path;                    // "-" is stdin
+  std::optional<ImportFormat> format;  // unset: from the extension (csv for stdin)
+};
+int run_import(const ClientOptions& options, const ImportArgs& args);
+
+struct WatchArgs {
+  std::vector<std::string> order_ids;  // may include "-": also read ids from stdin
+};
+int run_watch(const ClientOptions& options, const WatchArgs& args);
+
+}  // namespace orderstream::cli

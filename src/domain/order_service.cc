@@ -1,0 +1,143 @@
+#include "domain/order_service.h"
+
+#include <chrono>
+#include <string>
+#include <utility>
+
+#include "common/log.h"
+#include "domain/order_id.h"
+#include "domain/order_validation.h"
+#include "domain/storage_error.h"
+
+namespace orderstream {
+namespace {
+
+// A compare-and-set loses only to a concurrent change of the same order; a few rounds settle it.
+constexpr int kMaxStatusAttempts = 5;
+// Random 48-bit ids collide almost never; a few redraws make it never in practice.
+constexpr int kMaxIdDraws = 3;
+
+Error storage_failure(const StorageError& e, std::string_view operation) {
+  OS_LOG(kError) << "storage failure during " << operation << ": " << e.what();
+  if (e.transient()) {
+    return {ErrorCode::kUnavailable, "Storage is temporarily unavailable; retry later"};
+  }
+  return {ErrorCode::kInternal, "Internal storage error"};
+}
+
+// Runs a store call, turning infrastructure failures into the client-facing Error.
+template <typename F>
+auto guarded(std::string_view operation, F&& body) -> decltype(body()) {
+  try {
+    return body();
+  } catch (const StorageError& e) {
+    return storage_failure(e, operation);
+  }
+}
+
+std::vector<OrderEvent> created_events(const std::vector<CreateOutcome>& outcomes) {
+  std::vector<OrderEvent> events;
+  for (const auto& outcome : outcomes) {
+    if (outcome.kind == CreateOutcome::Kind::kCreated) {
+      events.push_back(latest_event_of(outcome.order));
+    }
+  }
+  return events;
+}
+
+}  // namespace
+
+int64_t system_now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+OrderService::OrderService(OrderStore& store, EventPublisher& publisher, Clock now_ms)
+    : store_(store), publisher_(publisher), now_ms_(std::move(now_ms)) {}
+
+Result<Order> OrderService::create_order(NewOrder request) {
+  if (auto reason = validate_new_order(request)) {
+    return Error{ErrorCode::kInvalidArgument, "Invalid order: " + *reason};
+  }
+  const bool assign_id = request.id.empty();
+  for (int draw = 0; draw < kMaxIdDraws; ++draw) {
+    if (assign_id) request.id = generate_order_id();
+    auto outcomes = create_orders({request});
+    if (!outcomes) return outcomes.error();
+    CreateOutcome& outcome = outcomes->front();
+    // A drawn id that is taken is a collision, never a retry, whatever the stored content.
+    if (assign_id && outcome.kind != CreateOutcome::Kind::kCreated) continue;
+    switch (outcome.kind) {
+      case CreateOutcome::Kind::kCreated:
+      case CreateOutcome::Kind::kExisting:
+        return std::move(outcome.order);
+      case CreateOutcome::Kind::kConflict:
+        return Error{
+            ErrorCode::kAlreadyExists,
+            "Order " + request.id + " already exists with a different customer_id or total"};
+    }
+  }
+  return Error{ErrorCode::kUnavailable, "Could not assign a free order id; retry"};
+}
+
+Result<std::vector<CreateOutcome>> OrderService::create_orders(std::vector<NewOrder> orders) {
+  for (auto& order : orders) {
+    if (order.id.empty()) order.id = generate_order_id();
+  }
+  return guarded("create orders", [&]() -> Result<std::vector<CreateOutcome>> {
+    auto outcomes = store_.create_orders(orders, now_ms_());
+    const auto events = created_events(outcomes);
+    if (!events.empty()) publisher_.publish(events);
+    return outcomes;
+  });
+}
+
+Result<Order> OrderService::update_status(std::string_view order_id, std::string_view status) {
+  if (order_id.empty()) return Error{ErrorCode::kInvalidArgument, "order_id is empty"};
+  const auto target = parse_order_status(status);
+  if (!target) {
+    return Error{ErrorCode::kInvalidArgument,
+                 "Unknown status '" + std::string(status) +
+                     "': expected CREATED, SHIPPED, DELIVERED or CANCELLED"};
+  }
+  const std::string id(order_id);
+  return guarded("update status", [&]() -> Result<Order> {
+    for (int attempt = 0; attempt < kMaxStatusAttempts; ++attempt) {
+      auto current = store_.find_order(id);
+      if (!current) return Error{ErrorCode::kNotFound, "Order " + id + " not found"};
+      if (current->status == *target) return std::move(*current);
+      if (!is_transition_allowed(current->status, *target)) {
+        return Error{ErrorCode::kFailedPrecondition,
+                     "Order " + id + " is " + std::string(to_string(current->status)) +
+                         " and cannot become " + std::string(to_string(*target))};
+      }
+      auto outcome = store_.compare_and_set_status(id, current->status, *target, now_ms_());
+      switch (outcome.kind) {
+        case StatusChangeOutcome::Kind::kChanged:
+          publisher_.publish({&outcome.event, 1});
+          return std::move(outcome.order);
+        case StatusChangeOutcome::Kind::kNotFound:
+          return Error{ErrorCode::kNotFound, "Order " + id + " not found"};
+        case StatusChangeOutcome::Kind::kStale:
+          continue;
+      }
+    }
+    return Error{ErrorCode::kUnavailable, "Order " + id + " is changing concurrently; retry"};
+  });
+}
+
+Result<std::optional<Order>> OrderService::find_order(std::string_view order_id) {
+  return guarded("find order",
+                 [&]() -> Result<std::optional<Order>> { return store_.find_order(order_id); });
+}
+
+Result<std::vector<OrderEvent>> OrderService::history_page(std::string_view customer_id,
+                                                           int64_t before_sequence,
+                                                           std::size_t limit) {
+  return guarded("read history", [&]() -> Result<std::vector<OrderEvent>> {
+    return store_.history_page(customer_id, before_sequence, limit);
+  });
+}
+
+}  // namespace orderstream

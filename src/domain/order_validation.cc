@@ -1,0 +1,20 @@
+#include "domain/order_validation.h"
+
+#include <cmath>
+
+namespace orderstream {
+
+std::optional<std::string> validate_new_order(const NewOrder& order) {
+  if (order.id.size() > kMaxIdBytes) {
+    return "order_id is longer than " + std::to_string(kMaxIdBytes) + " bytes";
+  }
+  if (order.customer_id.empty()) return "customer_id is empty";
+  if (order.customer_id.size() > kMaxIdBytes) {
+    return "customer_id is longer than " + std::to_string(kMaxIdBytes) + " bytes";
+  }
+  if (!std::isfinite(order.total)) return "total is not a finite number";
+  if (order.total <= 0) return "total must be greater than 0";
+  return std::nullopt;
+}
+
+}  // namespace orderstream

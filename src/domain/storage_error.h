@@ -1,0 +1,21 @@
+// The one exception a store throws: an infrastructure failure (disk, lock, connection), never a
+// business outcome. `transient` says whether retrying later may succeed (gRPC UNAVAILABLE) or
+// not (INTERNAL). `what()` holds the detail for the server log only.
+#pragma once
+
+#include <stdexcept>
+#include <string>
+
+namespace orderstream {
+
+class StorageError : public std::runtime_error {
+ public:
+  StorageError(const std::string& detail, bool transient)
+      : std::runtime_error(detail), transient_(transient) {}
+  bool transient() const { return transient_; }
+
+ private:
+  bool transient_;
+};
+
+}  // namespace orderstream

@@ -1,0 +1,92 @@
+// orderstream-server: the order service on an embedded SQLite file. Wiring only: flags, the
+// store, the event hub, the domain service and the gRPC server, then a wait for SIGINT/SIGTERM.
+#include <pthread.h>
+#include <signal.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <fstream>
+#include <string>
+
+#include "common/log.h"
+#include "domain/order_service.h"
+#include "domain/storage_error.h"
+#include "events/event_hub.h"
+#include "storage/sqlite_order_store.h"
+#include "transport/server.h"
+
+namespace {
+
+// Blocks the shutdown signals in every thread (threads inherit the mask), so that the main
+// thread can take them synchronously with sigwait instead of in an async handler.
+sigset_t block_shutdown_signals() {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  return signals;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace orderstream;
+  CLI::App app{"orderstream-server: the ecommerce.orders.OrderService gRPC server"};
+  transport::ServerOptions server_options;
+  storage::SqliteOptions store_options;
+  std::string log_level = "info";
+  std::string sync = "full";
+  std::string port_file;
+  app.add_option("--listen", server_options.listen, "host:port to listen on (port 0: any free)")
+      ->capture_default_str();
+  app.add_option("--db", store_options.path, "SQLite database file (created if missing)")
+      ->capture_default_str();
+  app.add_option("--max-message-bytes", server_options.max_message_bytes,
+                 "largest message accepted or sent; larger ones fail with RESOURCE_EXHAUSTED")
+      ->capture_default_str()
+      ->check(CLI::Range(1024, 1 << 30));
+  app.add_option("--log-level", log_level, "debug, info, warn, error or off")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"debug", "info", "warn", "error", "off"}));
+  app.add_option("--sync", sync,
+                 "full: every commit is fsynced (survives power loss); normal: survives a "
+                 "process crash only, faster")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"full", "normal"}));
+  app.add_option("--executor-threads", server_options.executor_threads,
+                 "threads that run database work")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 256));
+  app.add_option("--port-file", port_file,
+                 "write the bound port to this file once serving (for scripts and tests)");
+  CLI11_PARSE(app, argc, argv);
+
+  set_log_level(*parse_log_level(log_level));
+  store_options.synchronous_full = sync == "full";
+  const sigset_t signals = block_shutdown_signals();
+
+  try {
+    storage::SqliteOrderStore store(store_options);
+    EventHub hub;
+    OrderService orders(store, hub);
+    transport::OrderServer server(server_options, orders, hub);
+    if (!port_file.empty()) {
+      // Written whole then renamed, so a reader never sees a partial port number.
+      const std::string partial = port_file + ".partial";
+      std::ofstream(partial) << server.port() << "\n";
+      std::rename(partial.c_str(), port_file.c_str());
+    }
+    int signo = 0;
+    sigwait(&signals, &signo);
+    OS_LOG(kInfo) << "received " << (signo == SIGINT ? "SIGINT" : "SIGTERM");
+    server.shutdown();
+  } catch (const StorageError& e) {
+    OS_LOG(kError) << "cannot open the database: " << e.what();
+    return 1;
+  } catch (const std::exception& e) {
+    OS_LOG(kError) << e.what();
+    return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,353 @@
+#include "storage/sqlite_order_store.h"
+
+#include <algorithm>
+#include <condition_variable>
+#include <cstdint>
+#include <limits>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "domain/storage_error.h"
+#include "storage/sqlite_connection.h"
+
+namespace orderstream::storage {
+namespace {
+
+constexpr int64_t kSchemaVersion = 1;
+
+// orders is WITHOUT ROWID: it is keyed and always looked up by its random text id, and its rows
+// are small, so the row can live in the primary-key b-tree itself, and a lookup by id is one
+// tree search instead of index-then-table. A quick measurement of bulk creation (1,000-order
+// batches, up to 1M orders) found the rowid variant no better beyond noise (at most ~10% at 1M
+// rows), for a file ~15% larger.
+//
+// order_events repeats customer_id so that a customer's history is one range scan of
+// (customer_id, seq) with no join; AUTOINCREMENT keeps seq strictly increasing and never reused,
+// which clients rely on to resume.
+constexpr const char* kCreateSchema = R"sql(
+  CREATE TABLE IF NOT EXISTS orders(
+    order_id TEXT PRIMARY KEY,
+    customer_id TEXT NOT NULL,
+    total REAL NOT NULL,
+    status TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    last_seq INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE TABLE IF NOT EXISTS order_events(
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    order_id TEXT NOT NULL,
+    customer_id TEXT NOT NULL,
+    event_type TEXT NOT NULL,
+    ts INTEGER NOT NULL
+  );
+  CREATE INDEX IF NOT EXISTS order_events_by_customer ON order_events(customer_id, seq);
+  PRAGMA user_version = 1;
+)sql";
+
+constexpr std::string_view kSelectOrder =
+    "SELECT order_id, customer_id, total, status, created_at, updated_at, last_seq "
+    "FROM orders WHERE order_id = ?1";
+constexpr std::string_view kInsertOrder =
+    "INSERT INTO orders(order_id, customer_id, total, status, created_at, updated_at, last_seq) "
+    "VALUES(?1, ?2, ?3, ?4, ?5, ?5, ?6)";
+constexpr std::string_view kInsertEvent =
+    "INSERT INTO order_events(order_id, customer_id, event_type, ts) VALUES(?1, ?2, ?3, ?4)";
+constexpr std::string_view kUpdateStatus =
+    "UPDATE orders SET status = ?2, updated_at = ?3, last_seq = ?4 WHERE order_id = ?1";
+constexpr std::string_view kHistoryPage =
+    "SELECT seq, order_id, event_type, ts FROM order_events "
+    "WHERE customer_id = ?1 AND seq < ?2 ORDER BY seq DESC LIMIT ?3";
+
+OrderStatus stored_status(std::string_view text, const SqliteConnection& db) {
+  if (auto status = parse_order_status(text)) return *status;
+  // Only another program writing the file can get here; retrying will not fix it.
+  throw StorageError("unknown status '" + std::string(text) + "' stored in " + db.path(), false);
+}
+
+// Reads a row in the column order of kSelectOrder.
+Order read_order(const SqliteStatement& row, const SqliteConnection& db) {
+  Order order;
+  order.id = row.column_text(0);
+  order.customer_id = row.column_text(1);
+  order.total = static_cast<float>(row.column_double(2));
+  order.status = stored_status(row.column_text(3), db);
+  order.created_at_ms = row.column_int64(4);
+  order.updated_at_ms = row.column_int64(5);
+  order.sequence = row.column_int64(6);
+  return order;
+}
+
+// Waiting a little for a lock held by another process (or a checkpoint) beats failing at once.
+constexpr const char* kBusyTimeout = "PRAGMA busy_timeout = 5000";
+
+// Random order ids make every insert dirty a different b-tree page, so a 1,000-order commit
+// writes on the order of a thousand pages to the WAL. Checkpointing every 1,000 pages (the
+// default) then copies the WAL back after nearly every commit; letting it grow to ~40 MB lets a
+// page rewritten by several commits be copied once, which made bulk creation 2-3x faster on a
+// 300k-order database. The larger cache (64 MB; the default is 2 MB) keeps the hot b-tree pages
+// of the writer in memory instead of re-reading them through the OS on every batch.
+constexpr const char* kWriterTuning =
+    "PRAGMA wal_autocheckpoint = 10000; PRAGMA cache_size = -65536";
+
+// Applies the pragmas and brings the schema up to date; returns `db` so that it can run in a
+// member initializer before the statements that need the tables are prepared.
+SqliteConnection& configured_writer(SqliteConnection& db, const SqliteOptions& options) {
+  db.exec(kBusyTimeout);
+  // Readers must not wait behind the writer, which only WAL offers.
+  const std::string mode = db.query_text("PRAGMA journal_mode = WAL");
+  if (mode != "wal") {
+    throw StorageError(
+        "cannot switch " + db.path() + " to WAL mode (journal_mode is '" + mode + "')", false);
+  }
+  db.exec(options.synchronous_full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
+  db.exec(kWriterTuning);
+
+  TransactionStatements statements(db);
+  SqliteTransaction transaction(statements);
+  const int64_t version = db.query_int64("PRAGMA user_version");
+  if (version > kSchemaVersion) {
+    throw StorageError("schema version " + std::to_string(version) + " of " + db.path() +
+                           " is newer than this server supports (" +
+                           std::to_string(kSchemaVersion) + ")",
+                       false);
+  }
+  if (version < kSchemaVersion) db.exec(kCreateSchema);
+  transaction.commit();
+  return db;
+}
+
+SqliteConnection& configured_reader(SqliteConnection& db) {
+  db.exec(kBusyTimeout);
+  return db;
+}
+
+// The single write connection and its statements. Guarded by Impl::write_mutex.
+struct Writer {
+  explicit Writer(const SqliteOptions& options)
+      : db(options.path, SqliteConnection::Mode::kReadWriteCreate),
+        transaction(configured_writer(db, options)),
+        select_order(db, kSelectOrder),
+        insert_order(db, kInsertOrder),
+        insert_event(db, kInsertEvent),
+        update_status(db, kUpdateStatus) {}
+
+  // Appends an event and returns its sequence.
+  int64_t append_event(std::string_view order_id, std::string_view customer_id, OrderStatus type,
+                       int64_t ts) {
+    StatementScope insert(insert_event);
+    insert->bind_text(1, order_id);
+    insert->bind_text(2, customer_id);
+    insert->bind_text(3, to_string(type));
+    insert->bind_int64(4, ts);
+    insert->step();
+    return db.last_insert_rowid();
+  }
+
+  // Declaration order is initialization order: the schema exists before the statements compile.
+  SqliteConnection db;
+  TransactionStatements transaction;
+  SqliteStatement select_order;
+  SqliteStatement insert_order;
+  SqliteStatement insert_event;
+  SqliteStatement update_status;
+};
+
+// One read connection with its own statements; WAL gives each read the last committed snapshot.
+struct Reader {
+  explicit Reader(const std::string& path)
+      : db(path, SqliteConnection::Mode::kReadOnly),
+        select_order(configured_reader(db), kSelectOrder),
+        history_page(db, kHistoryPage) {}
+
+  SqliteConnection db;
+  SqliteStatement select_order;
+  SqliteStatement history_page;
+};
+
+// A fixed set of readers handed out one caller at a time; callers wait when all are busy rather
+// than opening more connections.
+class ReaderPool {
+ public:
+  class Lease {
+   public:
+    Lease(ReaderPool& pool, Reader& reader) : pool_(pool), reader_(reader) {}
+    ~Lease() { pool_.release(reader_); }
+    Lease(const Lease&) = delete;
+    Lease& operator=(const Lease&) = delete;
+    Reader* operator->() const { return &reader_; }
+
+   private:
+    ReaderPool& pool_;
+    Reader& reader_;
+  };
+
+  ReaderPool(const std::string& path, std::size_t count) {
+    count = std::max<std::size_t>(count, 1);
+    readers_.reserve(count);
+    idle_.reserve(count);
+    for (std::size_t i = 0; i < count; ++i) {
+      readers_.push_back(std::make_unique<Reader>(path));
+      idle_.push_back(readers_.back().get());
+    }
+  }
+
+  Lease acquire() {
+    std::unique_lock lock(mutex_);
+    available_.wait(lock, [this] { return !idle_.empty(); });
+    Reader* reader = idle_.back();
+    idle_.pop_back();
+    return Lease(*this, *reader);
+  }
+
+ private:
+  void release(Reader& reader) {
+    {
+      std::lock_guard lock(mutex_);
+      idle_.push_back(&reader);
+    }
+    available_.notify_one();
+  }
+
+  std::vector<std::unique_ptr<Reader>> readers_;
+  std::mutex mutex_;
+  std::condition_variable available_;
+  std::vector<Reader*> idle_;  // guarded by mutex_
+};
+
+}  // namespace
+
+struct SqliteOrderStore::Impl {
+  explicit Impl(const SqliteOptions& options)
+      : writer(options), readers(options.path, options.reader_connections) {}
+
+  std::mutex write_mutex;
+  Writer writer;  // guarded by write_mutex
+  // Declared last so that the readers close first and the writer, closing last, checkpoints the
+  // WAL back into the database file.
+  ReaderPool readers;
+};
+
+SqliteOrderStore::SqliteOrderStore(SqliteOptions options)
+    : impl_(std::make_unique<Impl>(options)) {}
+
+SqliteOrderStore::~SqliteOrderStore() = default;
+
+std::vector<CreateOutcome> SqliteOrderStore::create_orders(std::span<const NewOrder> orders,
+                                                           int64_t now_ms) {
+  std::vector<CreateOutcome> outcomes;
+  if (orders.empty()) return outcomes;
+  outcomes.reserve(orders.size());
+
+  std::lock_guard lock(impl_->write_mutex);
+  Writer& w = impl_->writer;
+  SqliteTransaction transaction(w.transaction);
+  for (const NewOrder& request : orders) {
+    CreateOutcome& outcome = outcomes.emplace_back();
+    // Looking the id up first (rather than INSERT ... ON CONFLICT DO NOTHING, then the event, then
+    // an UPDATE of last_seq) lets the event go in first and the order row be written once,
+    // complete: one search of the orders tree fewer, measured ~1.7x faster on a 300k-order
+    // database. The lookup also sees rows inserted earlier in this same batch.
+    {
+      StatementScope select(w.select_order);
+      select->bind_text(1, request.id);
+      if (select->step()) {
+        outcome.order = read_order(w.select_order, w.db);
+        outcome.kind = same_content(outcome.order, request) ? CreateOutcome::Kind::kExisting
+                                                            : CreateOutcome::Kind::kConflict;
+        continue;
+      }
+    }
+    const int64_t seq =
+        w.append_event(request.id, request.customer_id, OrderStatus::kCreated, now_ms);
+    {
+      StatementScope insert(w.insert_order);
+      insert->bind_text(1, request.id);
+      insert->bind_text(2, request.customer_id);
+      insert->bind_double(3, static_cast<double>(request.total));
+      insert->bind_text(4, to_string(OrderStatus::kCreated));
+      insert->bind_int64(5, now_ms);
+      insert->bind_int64(6, seq);
+      insert->step();
+    }
+    outcome.kind = CreateOutcome::Kind::kCreated;
+    outcome.order = Order{
+        request.id, request.customer_id, request.total, OrderStatus::kCreated, now_ms, now_ms, seq};
+  }
+  transaction.commit();
+  return outcomes;
+}
+
+StatusChangeOutcome SqliteOrderStore::compare_and_set_status(std::string_view order_id,
+                                                             OrderStatus expected, OrderStatus to,
+                                                             int64_t now_ms) {
+  StatusChangeOutcome outcome;
+  std::lock_guard lock(impl_->write_mutex);
+  Writer& w = impl_->writer;
+  // Early returns leave the transaction to roll back: nothing was written.
+  SqliteTransaction transaction(w.transaction);
+  {
+    StatementScope select(w.select_order);
+    select->bind_text(1, order_id);
+    if (!select->step()) {
+      outcome.kind = StatusChangeOutcome::Kind::kNotFound;
+      return outcome;
+    }
+    outcome.order = read_order(w.select_order, w.db);
+  }
+  if (outcome.order.status != expected) {
+    outcome.kind = StatusChangeOutcome::Kind::kStale;
+    return outcome;
+  }
+  const int64_t seq = w.append_event(order_id, outcome.order.customer_id, to, now_ms);
+  {
+    StatementScope update(w.update_status);
+    update->bind_text(1, order_id);
+    update->bind_text(2, to_string(to));
+    update->bind_int64(3, now_ms);
+    update->bind_int64(4, seq);
+    update->step();
+  }
+  transaction.commit();
+  outcome.kind = StatusChangeOutcome::Kind::kChanged;
+  outcome.order.status = to;
+  outcome.order.updated_at_ms = now_ms;
+  outcome.order.sequence = seq;
+  outcome.event = latest_event_of(outcome.order);
+  return outcome;
+}
+
+std::optional<Order> SqliteOrderStore::find_order(std::string_view order_id) {
+  auto reader = impl_->readers.acquire();
+  StatementScope select(reader->select_order);
+  select->bind_text(1, order_id);
+  if (!select->step()) return std::nullopt;
+  return read_order(reader->select_order, reader->db);
+}
+
+std::vector<OrderEvent> SqliteOrderStore::history_page(std::string_view customer_id,
+                                                       int64_t before_sequence, std::size_t limit) {
+  std::vector<OrderEvent> events;
+  if (limit == 0) return events;
+  constexpr auto kMaxLimit = static_cast<std::size_t>(std::numeric_limits<int64_t>::max());
+  // Pages are small in practice; do not let a huge limit reserve memory up front.
+  events.reserve(std::min<std::size_t>(limit, 256));
+
+  auto reader = impl_->readers.acquire();
+  StatementScope query(reader->history_page);
+  query->bind_text(1, customer_id);
+  query->bind_int64(2, before_sequence);
+  query->bind_int64(3, static_cast<int64_t>(std::min(limit, kMaxLimit)));
+  while (query->step()) {
+    const SqliteStatement& row = reader->history_page;
+    events.push_back(
+        OrderEvent{row.column_int64(0), std::string(row.column_text(1)), std::string(customer_id),
+                   stored_status(row.column_text(2), reader->db), row.column_int64(3)});
+  }
+  return events;
+}
+
+}  // namespace orderstream::storage

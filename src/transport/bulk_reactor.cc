@@ -1,0 +1,148 @@
+#include "transport/bulk_reactor.h"
+
+#include <algorithm>
+#include <limits>
+#include <utility>
+
+#include "common/log.h"
+#include "domain/order_validation.h"
+#include "transport/proto_mapping.h"
+
+namespace orderstream::transport {
+namespace {
+
+// Upper bound of one transaction, and of what a stream holds in memory while a commit runs.
+// Batches form by themselves: whatever arrived during the previous commit goes in the next one,
+// so a slow client gets small prompt commits and a fast one large efficient ones.
+constexpr std::size_t kMaxBatch = 4096;
+constexpr int64_t kProgressEvery = 100000;
+
+const grpc::Status kShuttingDown(grpc::StatusCode::UNAVAILABLE,
+                                 "Server is shutting down; orders committed so far are kept, and "
+                                 "retrying the import with the same order ids is safe");
+
+int32_t clamp_count(int64_t count) {
+  return static_cast<int32_t>(std::min<int64_t>(count, std::numeric_limits<int32_t>::max()));
+}
+
+}  // namespace
+
+BulkReactor* BulkReactor::start(ReactorContext context,
+                                ::ecommerce::orders::BulkProcessResult* result) {
+  auto* reactor = new BulkReactor(context, result);
+  std::lock_guard lock(reactor->mutex_);
+  if (!context.streams.add(reactor->ref())) {
+    reactor->finish_locked(kShuttingDown);
+  } else {
+    reactor->StartRead(&reactor->request_);
+  }
+  return reactor;
+}
+
+BulkReactor::BulkReactor(ReactorContext context, ::ecommerce::orders::BulkProcessResult* result)
+    : context_(context), result_(result) {
+  pending_.reserve(kMaxBatch);
+}
+
+void BulkReactor::OnReadDone(bool ok) {
+  std::lock_guard lock(mutex_);
+  if (finish_called_) return;
+  if (!ok) {
+    reads_done_ = true;
+    commit_locked();
+    maybe_respond_locked();
+    return;
+  }
+  ++received_;
+  NewOrder order = to_new_order(request_);
+  if (auto reason = validate_new_order(order)) {
+    tally_.add_failure(invalid_order_message(order.id, received_, *reason));
+  } else {
+    pending_.push_back(std::move(order));
+  }
+  if (received_ % kProgressEvery == 0) {
+    OS_LOG(kInfo) << "bulk import: " << received_ << " orders received, " << tally_.successes()
+                  << " committed, " << tally_.failures() << " failed";
+  }
+  commit_locked();
+  if (pending_.size() >= kMaxBatch) {
+    reading_paused_ = true;  // resumed by on_committed
+  } else {
+    StartRead(&request_);
+  }
+}
+
+void BulkReactor::commit_locked() {
+  if (commit_in_flight_ || pending_.empty() || finish_called_) return;
+  commit_in_flight_ = true;
+  std::vector<NewOrder> batch;
+  batch.reserve(kMaxBatch);
+  batch.swap(pending_);
+  const bool posted = context_.executor.post([self = ref(), batch = std::move(batch)]() mutable {
+    self->on_committed(self->context_.orders.create_orders(std::move(batch)));
+  });
+  if (!posted) finish_locked(kShuttingDown);
+}
+
+void BulkReactor::on_committed(Result<std::vector<CreateOutcome>> outcomes) {
+  std::lock_guard lock(mutex_);
+  commit_in_flight_ = false;
+  if (finish_called_) return;
+  if (!outcomes) {
+    // Earlier batches stay committed; the client learns the import stopped and why.
+    finish_locked(to_grpc_status(outcomes.error()));
+    return;
+  }
+  for (const auto& outcome : outcomes.value()) {
+    if (outcome.kind == CreateOutcome::Kind::kConflict) {
+      tally_.add_failure(invalid_order_message(
+          outcome.order.id, 0, "already exists with a different customer_id or total"));
+    } else {
+      tally_.add_success();
+    }
+  }
+  commit_locked();
+  if (reading_paused_ && pending_.size() < kMaxBatch) {
+    reading_paused_ = false;
+    StartRead(&request_);
+  }
+  maybe_respond_locked();
+}
+
+void BulkReactor::maybe_respond_locked() {
+  if (!reads_done_ || commit_in_flight_ || !pending_.empty() || finish_called_) return;
+  result_->set_success_count(clamp_count(tally_.successes()));
+  result_->set_failure_count(clamp_count(tally_.failures()));
+  for (const auto& message : tally_.messages()) result_->add_error_messages(message);
+  OS_LOG(kInfo) << "bulk import done: " << tally_.successes() << " succeeded, " << tally_.failures()
+                << " failed";
+  finish_locked(grpc::Status::OK);
+}
+
+void BulkReactor::OnCancel() {
+  std::lock_guard lock(mutex_);
+  if (!finish_called_) {
+    OS_LOG(kInfo) << "bulk import cancelled by the client after " << received_
+                  << " orders; committed batches are kept";
+  }
+  finish_locked({grpc::StatusCode::CANCELLED, "Cancelled"});
+}
+
+void BulkReactor::on_server_shutdown() {
+  std::lock_guard lock(mutex_);
+  finish_locked(kShuttingDown);
+}
+
+void BulkReactor::finish_locked(const grpc::Status& status) {
+  if (finish_called_) return;
+  finish_called_ = true;
+  pending_.clear();
+  Finish(status);
+}
+
+void BulkReactor::OnDone() {
+  context_.streams.remove(this);
+  release();
+}
+
+}  // namespace orderstream::transport

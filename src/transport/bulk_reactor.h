@@ -1,0 +1,56 @@
+// ProcessBulkOrders: validates each streamed order as it arrives and persists the valid ones in
+// batched transactions on the executor. A commit never waits on the network: orders accumulate in
+// memory while the previous batch commits, and once a full batch is waiting the reactor stops
+// reading, so HTTP/2 flow control slows a fast writer instead of memory growing. The response is
+// sent only after every order counted as a success is committed.
+#pragma once
+
+#include <grpcpp/grpcpp.h>
+
+#include <cstdint>
+#include <mutex>
+#include <vector>
+
+#include "domain/bulk_tally.h"
+#include "order_service.pb.h"
+#include "transport/reactor_context.h"
+#include "transport/ref_counted.h"
+
+namespace orderstream::transport {
+
+class BulkReactor final : public grpc::ServerReadReactor<::ecommerce::orders::Order>,
+                          public RegisteredStream,
+                          public RefCounted<BulkReactor> {
+ public:
+  static BulkReactor* start(ReactorContext context, ::ecommerce::orders::BulkProcessResult* result);
+
+  void OnReadDone(bool ok) override;
+  void OnCancel() override;
+  void OnDone() override;
+  void on_server_shutdown() override;
+
+ private:
+  friend class RefCounted<BulkReactor>;
+  BulkReactor(ReactorContext context, ::ecommerce::orders::BulkProcessResult* result);
+  ~BulkReactor() override = default;
+
+  void commit_locked();
+  void on_committed(Result<std::vector<CreateOutcome>> outcomes);
+  void maybe_respond_locked();
+  void finish_locked(const grpc::Status& status);
+
+  const ReactorContext context_;
+  ::ecommerce::orders::BulkProcessResult* const result_;
+
+  std::mutex mutex_;
+  ::ecommerce::orders::Order request_;  // the read buffer
+  std::vector<NewOrder> pending_;       // valid orders waiting for the next commit
+  BulkTally tally_;
+  int64_t received_ = 0;
+  bool commit_in_flight_ = false;
+  bool reading_paused_ = false;
+  bool reads_done_ = false;
+  bool finish_called_ = false;
+};
+
+}  // namespace orderstream::transport

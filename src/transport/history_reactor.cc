@@ -1,0 +1,115 @@
+#include "transport/history_reactor.h"
+
+#include <limits>
+#include <utility>
+
+#include "transport/proto_mapping.h"
+
+namespace orderstream::transport {
+namespace {
+
+// A small first page gets the first event out quickly; later pages amortise the query.
+constexpr std::size_t kFirstPageSize = 128;
+constexpr std::size_t kPageSize = 1024;
+
+const grpc::Status kShuttingDown(grpc::StatusCode::UNAVAILABLE, "Server is shutting down");
+
+}  // namespace
+
+HistoryReactor* HistoryReactor::start(ReactorContext context, std::string customer_id) {
+  auto* reactor = new HistoryReactor(context, std::move(customer_id));
+  std::lock_guard lock(reactor->mutex_);
+  if (reactor->customer_id_.empty()) {
+    reactor->finish_locked({grpc::StatusCode::INVALID_ARGUMENT, "UserID.id is empty"});
+  } else if (!context.streams.add(reactor->ref())) {
+    reactor->finish_locked(kShuttingDown);
+  } else {
+    reactor->fetch_locked();
+  }
+  return reactor;
+}
+
+HistoryReactor::HistoryReactor(ReactorContext context, std::string customer_id)
+    : context_(context),
+      customer_id_(std::move(customer_id)),
+      next_before_sequence_(std::numeric_limits<int64_t>::max()) {}
+
+void HistoryReactor::fetch_locked() {
+  if (fetch_in_flight_ || exhausted_ || finish_called_) return;
+  if (!first_page_ && buffered_.size() >= kPageSize) return;  // one page ahead is enough
+  fetch_in_flight_ = true;
+  const std::size_t limit = first_page_ ? kFirstPageSize : kPageSize;
+  const bool posted = context_.executor.post([self = ref(), before = next_before_sequence_, limit] {
+    self->on_page(self->context_.orders.history_page(self->customer_id_, before, limit));
+  });
+  if (!posted) finish_locked(kShuttingDown);
+}
+
+void HistoryReactor::on_page(Result<std::vector<OrderEvent>> page) {
+  std::lock_guard lock(mutex_);
+  fetch_in_flight_ = false;
+  if (finish_called_) return;
+  if (!page) {
+    finish_locked(to_grpc_status(page.error()));
+    return;
+  }
+  auto& events = page.value();
+  const std::size_t limit = first_page_ ? kFirstPageSize : kPageSize;
+  if (first_page_ && events.empty()) {
+    finish_locked({grpc::StatusCode::NOT_FOUND, "User " + customer_id_ + " not found"});
+    return;
+  }
+  first_page_ = false;
+  exhausted_ = events.size() < limit;
+  if (!events.empty()) next_before_sequence_ = events.back().sequence;
+  for (auto& event : events) buffered_.push_back(std::move(event));
+  write_next_locked();
+}
+
+void HistoryReactor::write_next_locked() {
+  if (write_in_flight_ || finish_called_) return;
+  if (buffered_.empty()) {
+    if (exhausted_ && !fetch_in_flight_) finish_locked(grpc::Status::OK);
+    return;
+  }
+  fill_event(buffered_.front(), &message_);
+  buffered_.pop_front();
+  write_in_flight_ = true;
+  StartWrite(&message_);
+  fetch_locked();
+}
+
+void HistoryReactor::OnWriteDone(bool ok) {
+  std::lock_guard lock(mutex_);
+  write_in_flight_ = false;
+  if (!ok) {
+    // The stream is broken (cancelled or the peer went away); OnCancel may follow.
+    finish_locked({grpc::StatusCode::CANCELLED, "Stream write failed"});
+    return;
+  }
+  write_next_locked();
+}
+
+void HistoryReactor::OnCancel() {
+  std::lock_guard lock(mutex_);
+  finish_locked({grpc::StatusCode::CANCELLED, "Cancelled"});
+}
+
+void HistoryReactor::on_server_shutdown() {
+  std::lock_guard lock(mutex_);
+  finish_locked(kShuttingDown);
+}
+
+void HistoryReactor::finish_locked(const grpc::Status& status) {
+  if (finish_called_) return;
+  finish_called_ = true;
+  buffered_.clear();
+  Finish(status);
+}
+
+void HistoryReactor::OnDone() {
+  context_.streams.remove(this);
+  release();
+}
+
+}  // namespace orderstream::transport

@@ -1,0 +1,62 @@
+#include "transport/proto_mapping.h"
+
+#include <string>
+
+namespace orderstream::transport {
+
+NewOrder to_new_order(const pb::Order& order) {
+  return NewOrder{order.order_id(), order.customer_id(), order.total()};
+}
+
+void fill_response(const Order& order, pb::OrderResponse* out) {
+  out->set_order_id(order.id);
+  out->set_status(std::string(to_string(order.status)));
+  out->set_created_at(order.created_at_ms);
+}
+
+void fill_event(const OrderEvent& event, pb::OrderEvent* out) {
+  out->set_event_type(std::string(to_string(event.type)));
+  out->set_order_id(event.order_id);
+  out->set_timestamp(event.timestamp_ms);
+  out->set_sequence(event.sequence);
+}
+
+void fill_update(const OrderEvent& event, pb::OrderUpdate* out) {
+  out->set_order_id(event.order_id);
+  out->set_status(std::string(to_string(event.type)));
+  out->set_updated_at(event.timestamp_ms);
+  out->set_sequence(event.sequence);
+}
+
+void fill_unknown_update(const std::string& order_id, pb::OrderUpdate* out) {
+  out->set_order_id(order_id);
+  out->set_status("UNKNOWN");
+  out->set_updated_at(0);
+  out->set_sequence(0);
+}
+
+grpc::StatusCode to_status_code(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::kInvalidArgument:
+      return grpc::StatusCode::INVALID_ARGUMENT;
+    case ErrorCode::kNotFound:
+      return grpc::StatusCode::NOT_FOUND;
+    case ErrorCode::kAlreadyExists:
+      return grpc::StatusCode::ALREADY_EXISTS;
+    case ErrorCode::kFailedPrecondition:
+      return grpc::StatusCode::FAILED_PRECONDITION;
+    case ErrorCode::kResourceExhausted:
+      return grpc::StatusCode::RESOURCE_EXHAUSTED;
+    case ErrorCode::kUnavailable:
+      return grpc::StatusCode::UNAVAILABLE;
+    case ErrorCode::kInternal:
+      return grpc::StatusCode::INTERNAL;
+  }
+  return grpc::StatusCode::INTERNAL;
+}
+
+grpc::Status to_grpc_status(const Error& error) {
+  return grpc::Status(to_status_code(error.code), error.message);
+}
+
+}  // namespace orderstream::transport

@@ -1,0 +1,19 @@
+// What every reactor needs from the server that created it. All of it outlives every reactor:
+// the server shuts gRPC down and drains the executor before any of these go away.
+#pragma once
+
+#include "common/executor.h"
+#include "domain/order_service.h"
+#include "events/event_hub.h"
+#include "transport/stream_registry.h"
+
+namespace orderstream::transport {
+
+struct ReactorContext {
+  OrderService& orders;
+  EventHub& hub;
+  Executor& executor;  // runs every blocking call (database work), never a gRPC thread
+  StreamRegistry& streams;
+};
+
+}  // namespace orderstream::transport

@@ -1,0 +1,69 @@
+#include "transport/server.h"
+
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/health_check_service_interface.h>
+
+#include <stdexcept>
+
+#include "common/log.h"
+#include "grpc/health/v1/health.pb.h"
+
+namespace orderstream::transport {
+namespace {
+
+constexpr char kServiceName[] = "ecommerce.orders.OrderService";
+
+void enable_health_and_reflection() {
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  // Referencing the health messages links their descriptors into the binary, so that reflection
+  // can describe grpc.health.v1.Health to tools such as grpcurl.
+  (void)grpc::health::v1::HealthCheckRequest::descriptor();
+}
+
+}  // namespace
+
+OrderServer::OrderServer(ServerOptions options, OrderService& orders, EventHub& hub)
+    : options_(std::move(options)),
+      hub_(hub),
+      executor_(options_.executor_threads),
+      service_(ReactorContext{orders, hub, executor_, streams_}) {
+  enable_health_and_reflection();
+  grpc::ServerBuilder builder;
+  // gRPC sets SO_REUSEPORT by default, which would let a second server silently share the port.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+  builder.SetMaxReceiveMessageSize(options_.max_message_bytes);
+  builder.SetMaxSendMessageSize(options_.max_message_bytes);
+  builder.AddListeningPort(options_.listen, grpc::InsecureServerCredentials(), &port_);
+  builder.RegisterService(&service_);
+  server_ = builder.BuildAndStart();
+  if (!server_ || port_ == 0) {
+    executor_.shutdown();
+    throw std::runtime_error("cannot listen on " + options_.listen +
+                             ": the address is invalid or already in use");
+  }
+  server_->GetHealthCheckService()->SetServingStatus(kServiceName, true);
+  OS_LOG(kInfo) << "serving " << kServiceName << " on " << target();
+}
+
+OrderServer::~OrderServer() { shutdown(std::chrono::milliseconds(0)); }
+
+std::string OrderServer::target() const {
+  const auto colon = options_.listen.rfind(':');
+  return options_.listen.substr(0, colon) + ":" + std::to_string(port_);
+}
+
+void OrderServer::shutdown(std::chrono::milliseconds grace) {
+  if (shut_down_) return;
+  shut_down_ = true;
+  OS_LOG(kInfo) << "shutting down: " << streams_.active() << " open streams";
+  server_->GetHealthCheckService()->Shutdown();
+  hub_.close();
+  streams_.shutdown_all();
+  server_->Shutdown(std::chrono::system_clock::now() + grace);
+  server_->Wait();
+  executor_.shutdown();
+  OS_LOG(kInfo) << "shut down";
+}
+
+}  // namespace orderstream::transport

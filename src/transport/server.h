@@ -1,0 +1,56 @@
+// The wiring of one server process's gRPC side: listening socket, message size limits, health
+// and reflection services, the executor that runs database work, the order service, and an
+// orderly shutdown. Independent of where its OrderService and EventHub come from, so tests run it
+// in-process on a kernel-chosen port and the binary runs it from flags.
+#pragma once
+
+#include <grpcpp/grpcpp.h>
+
+#include <chrono>
+#include <cstddef>
+#include <memory>
+#include <string>
+
+#include "common/executor.h"
+#include "domain/order_service.h"
+#include "events/event_hub.h"
+#include "transport/order_service_impl.h"
+#include "transport/stream_registry.h"
+
+namespace orderstream::transport {
+
+struct ServerOptions {
+  std::string listen = "127.0.0.1:50051";   // host:port; port 0 lets the kernel choose
+  int max_message_bytes = 4 * 1024 * 1024;  // larger messages fail with RESOURCE_EXHAUSTED
+  std::size_t executor_threads = 4;
+};
+
+class OrderServer {
+ public:
+  // Binds and starts serving. Throws std::runtime_error with a user-facing message when the
+  // address cannot be bound (in use, or invalid).
+  OrderServer(ServerOptions options, OrderService& orders, EventHub& hub);
+  ~OrderServer();  // shuts down if shutdown() was not called
+  OrderServer(const OrderServer&) = delete;
+  OrderServer& operator=(const OrderServer&) = delete;
+
+  int port() const { return port_; }
+  std::string target() const;  // "host:port" with the bound port
+  std::size_t active_streams() const { return streams_.active(); }
+
+  // Health NOT_SERVING, open streams finished with UNAVAILABLE, then gRPC shutdown waiting at
+  // most `grace` for calls in flight; then the executor drains. Idempotent.
+  void shutdown(std::chrono::milliseconds grace = std::chrono::seconds(5));
+
+ private:
+  ServerOptions options_;
+  EventHub& hub_;
+  Executor executor_;
+  StreamRegistry streams_;
+  OrderServiceImpl service_;
+  std::unique_ptr<grpc::Server> server_;
+  int port_ = 0;
+  bool shut_down_ = false;
+};
+
+}  // namespace orderstream::transport

@@ -1,0 +1,72 @@
+// NotifyOrderUpdates: each OrderID the client sends subscribes the stream to that order in the
+// event hub; the server acknowledges it with the order's current status (or UNKNOWN, sequence 0,
+// when it does not exist yet) and then pushes every committed change as the hub delivers it.
+//
+// Memory is bounded by the number of subscriptions, not by the update rate: each subscription has
+// one pending slot, and an update that finds the slot full replaces it (conflation; the sequence
+// shows the client what it skipped). Per order, updates leave in strictly increasing sequence.
+// A client half-close only ends subscribing; the stream lives until cancel, deadline or shutdown.
+#pragma once
+
+#include <grpcpp/grpcpp.h>
+
+#include <cstdint>
+#include <deque>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+
+#include "events/event_hub.h"
+#include "order_service.pb.h"
+#include "transport/reactor_context.h"
+#include "transport/ref_counted.h"
+
+namespace orderstream::transport {
+
+class WatchReactor final : public grpc::ServerBidiReactor<::ecommerce::orders::OrderID,
+                                                          ::ecommerce::orders::OrderUpdate>,
+                           public RegisteredStream,
+                           public EventSubscriber,
+                           public RefCounted<WatchReactor> {
+ public:
+  // A stream holding more subscriptions than this is ended with RESOURCE_EXHAUSTED.
+  static constexpr std::size_t kMaxSubscriptions = 100000;
+
+  static WatchReactor* start(ReactorContext context);
+
+  void OnReadDone(bool ok) override;
+  void OnWriteDone(bool ok) override;
+  void OnCancel() override;
+  void OnDone() override;
+  void on_server_shutdown() override;
+  void on_event(const OrderEvent& event) override;
+
+ private:
+  friend class RefCounted<WatchReactor>;
+  struct Subscription {
+    std::optional<::ecommerce::orders::OrderUpdate> pending;
+    int64_t last_sequence = -1;  // newest sequence queued so far; older updates are stale
+  };
+
+  explicit WatchReactor(ReactorContext context);
+  ~WatchReactor() override = default;
+
+  void subscribe_locked(const std::string& order_id);
+  void acknowledge(const std::string& order_id, Result<std::optional<Order>> current);
+  void offer_locked(::ecommerce::orders::OrderUpdate update);
+  void write_next_locked();
+  void finish_locked(const grpc::Status& status);
+
+  const ReactorContext context_;
+
+  std::mutex mutex_;
+  ::ecommerce::orders::OrderID request_;  // the read buffer
+  std::unordered_map<std::string, Subscription> subscriptions_;
+  std::deque<std::string> ready_;  // ids whose slot holds an update, oldest first
+  bool write_in_flight_ = false;
+  bool finish_called_ = false;
+  ::ecommerce::orders::OrderUpdate message_;  // borrowed by gRPC until OnWriteDone
+};
+
+}  // namespace orderstream::transport

@@ -1,0 +1,396 @@
+// Runs the real `orderstream` binary against the real server: exit codes, stdout and stderr as a
+// user or a script sees them. Commands that must run alongside others (watch) are started in the
+// background with fork/exec and awaited with bounded waits.
+#include <fcntl.h>
+#include <google/protobuf/struct.pb.h>
+#include <google/protobuf/util/json_util.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <optional>
+#include <regex>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "support/server_process.h"
+
+namespace orderstream::cli {
+namespace {
+
+using orderstream::testing::CommandResult;
+using orderstream::testing::ServerProcess;
+
+constexpr int kCommandTimeoutMs = 30000;
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+std::string read_text(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+CommandResult cli(const std::vector<std::string>& args, const std::string& input = "") {
+  std::vector<std::string> argv = {ORDERSTREAM_CLI_BIN};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return orderstream::testing::run_command(argv, input, kCommandTimeoutMs);
+}
+
+// What a failed expectation should show: the whole outcome of the command.
+std::string describe(const CommandResult& result) {
+  return "exit " + std::to_string(result.exit_code) + "\nstdout:\n" + result.out + "stderr:\n" +
+         result.err;
+}
+
+// "seq=42" column of a text line; -1 if absent.
+int64_t sequence_of(const std::string& line) {
+  static const std::regex kSeq("  seq=([0-9]+)  ");
+  std::smatch match;
+  return std::regex_search(line, match, kSeq) ? std::stoll(match[1]) : -1;
+}
+
+// A CLI process running alongside the test, with stdin on /dev/null and its output in files.
+class BackgroundCli {
+ public:
+  BackgroundCli(const std::string& dir, const std::string& name, std::vector<std::string> args)
+      : out_path_(dir + "/" + name + ".out"), err_path_(dir + "/" + name + ".err") {
+    std::vector<std::string> argv = {ORDERSTREAM_CLI_BIN};
+    argv.insert(argv.end(), args.begin(), args.end());
+    std::vector<char*> c_argv;
+    for (auto& arg : argv) c_argv.push_back(arg.data());
+    c_argv.push_back(nullptr);
+    pid_ = fork();
+    if (pid_ == 0) {
+      const int in = open("/dev/null", O_RDONLY);
+      const int out = open(out_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      const int err = open(err_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      dup2(in, STDIN_FILENO);
+      dup2(out, STDOUT_FILENO);
+      dup2(err, STDERR_FILENO);
+      execv(c_argv[0], c_argv.data());
+      _exit(127);
+    }
+  }
+  ~BackgroundCli() {
+    if (!exit_code_) {
+      kill(pid_, SIGKILL);
+      waitpid(pid_, nullptr, 0);
+    }
+  }
+  BackgroundCli(const BackgroundCli&) = delete;
+  BackgroundCli& operator=(const BackgroundCli&) = delete;
+
+  std::string out() const { return read_text(out_path_); }
+  std::string err() const { return read_text(err_path_); }
+  void signal(int signo) const { kill(pid_, signo); }
+
+  bool wait_for_output(const std::string& needle, int timeout_ms) const {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (out().find(needle) != std::string::npos) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return false;
+  }
+
+  // The exit code (128 + signal number if killed), or nullopt if still running after the wait.
+  std::optional<int> wait_for_exit(int timeout_ms) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+    while (!exit_code_ && std::chrono::steady_clock::now() < deadline) {
+      int status = 0;
+      if (waitpid(pid_, &status, WNOHANG) == pid_) {
+        exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+        break;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return exit_code_;
+  }
+
+ private:
+  std::string out_path_;
+  std::string err_path_;
+  pid_t pid_ = -1;
+  std::optional<int> exit_code_;
+};
+
+// --- without a server --------------------------------------------------------------------------
+
+TEST(CliUsageTest, HelpExitsZeroAndDocumentsExitCodes) {
+  const auto result = cli({"--help"});
+  EXPECT_EQ(result.exit_code, 0) << describe(result);
+  EXPECT_NE(result.out.find("Exit codes"), std::string::npos);
+  for (const char* command : {"create", "set-status", "history", "import", "watch"}) {
+    const auto sub = cli({command, "--help"});
+    EXPECT_EQ(sub.exit_code, 0) << command;
+    EXPECT_NE(sub.out.find("--deadline"), std::string::npos) << command;
+    EXPECT_NE(sub.out.find("--target"), std::string::npos) << command;
+  }
+}
+
+TEST(CliUsageTest, ParseErrorsExitTwo) {
+  const std::vector<std::vector<std::string>> bad_command_lines = {
+      {},
+      {"frobnicate"},
+      {"create", "--customer", "alice"},
+      {"set-status", "ORD-1"},
+      {"history"},
+      {"history", "alice", "--deadline", "5"},
+      {"history", "alice", "--output", "yaml"},
+      {"create", "--customer", "alice", "--total", "ten"},
+      {"import", "orders.csv", "--format", "xml"},
+  };
+  for (const auto& args : bad_command_lines) {
+    const auto result = cli(args);
+    std::string joined;
+    for (const auto& arg : args) joined += arg + " ";
+    EXPECT_EQ(result.exit_code, 2) << joined << "\n" << describe(result);
+    EXPECT_FALSE(result.err.empty()) << joined;
+  }
+}
+
+TEST(CliUsageTest, UnreadableImportFileExitsTwo) {
+  auto result = cli({"import", "/nonexistent/orders.csv"});
+  EXPECT_EQ(result.exit_code, 2) << describe(result);
+  EXPECT_NE(result.err.find("cannot open /nonexistent/orders.csv"), std::string::npos);
+
+  result = cli({"import", "/nonexistent/orders.txt"});
+  EXPECT_EQ(result.exit_code, 2) << describe(result);
+  EXPECT_NE(result.err.find("--format"), std::string::npos);
+}
+
+TEST(CliUsageTest, CsvWithoutHeaderExitsTwoBeforeCallingTheServer) {
+  const auto result = cli({"import", "-", "--target", "127.0.0.1:1"}, "ORD-1,alice,3\n");
+  EXPECT_EQ(result.exit_code, 2) << describe(result);
+  EXPECT_NE(result.err.find("error: stdin: line 1: header must name the columns"),
+            std::string::npos)
+      << result.err;
+}
+
+TEST(CliUsageTest, UnreachableServerExitsOneWithUnavailable) {
+  const auto result = cli({"create", "--customer", "alice", "--total", "3", "--target",
+                           "127.0.0.1:1", "--deadline", "5s"});
+  EXPECT_EQ(result.exit_code, 1) << describe(result);
+  EXPECT_EQ(result.err.rfind("error: UNAVAILABLE: ", 0), 0u) << result.err;
+}
+
+// --- against the server ------------------------------------------------------------------------
+
+class CliEndToEndTest : public ::testing::Test {
+ protected:
+  // Runs a command against the server.
+  CommandResult run(std::vector<std::string> args, const std::string& input = "") {
+    args.push_back("--target");
+    args.push_back(server_.target());
+    return cli(args, input);
+  }
+  void create(const std::string& id, const std::string& customer, const std::string& total) {
+    const auto result = run({"create", "--id", id, "--customer", customer, "--total", total});
+    ASSERT_EQ(result.exit_code, 0) << describe(result);
+  }
+  void set_status(const std::string& id, const std::string& status) {
+    const auto result = run({"set-status", id, status});
+    ASSERT_EQ(result.exit_code, 0) << describe(result);
+  }
+  std::string write_file(const std::string& name, const std::string& content) {
+    const std::string path = server_.directory() + "/" + name;
+    std::ofstream(path) << content;
+    return path;
+  }
+
+  ServerProcess server_;
+};
+
+TEST_F(CliEndToEndTest, CreateThenSetStatus) {
+  auto result = run({"create", "--id", "ORD-e2e-1", "--customer", "alice", "--total", "12.5"});
+  ASSERT_EQ(result.exit_code, 0) << describe(result);
+  EXPECT_TRUE(std::regex_match(
+      result.out,
+      std::regex("ORD-e2e-1  CREATED  \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z\n")))
+      << result.out;
+  EXPECT_EQ(result.err, "");
+
+  result = run({"set-status", "ORD-e2e-1", "shipped"});
+  ASSERT_EQ(result.exit_code, 0) << describe(result);
+  EXPECT_EQ(result.out.rfind("ORD-e2e-1  SHIPPED  seq=", 0), 0u) << result.out;
+  EXPECT_GT(sequence_of(result.out), 0);
+}
+
+TEST_F(CliEndToEndTest, CreateWithoutIdPrintsTheServerAssignedId) {
+  const auto result = run({"create", "--customer", "alice", "--total", "1"});
+  ASSERT_EQ(result.exit_code, 0) << describe(result);
+  EXPECT_TRUE(std::regex_search(result.out, std::regex("^ORD-[0-9a-f]{12}  CREATED  ")))
+      << result.out;
+}
+
+TEST_F(CliEndToEndTest, SetStatusOnMissingOrderExitsOneWithNotFound) {
+  const auto result = run({"set-status", "ORD-missing", "SHIPPED"});
+  EXPECT_EQ(result.exit_code, 1) << describe(result);
+  EXPECT_EQ(result.out, "");
+  EXPECT_EQ(result.err.rfind("error: NOT_FOUND: ", 0), 0u) << result.err;
+  EXPECT_EQ(lines_of(result.err).size(), 1u) << result.err;
+}
+
+TEST_F(CliEndToEndTest, RejectedCreateExitsOneWithTheStatusName) {
+  const auto result = run({"create", "--customer", "", "--total", "1"});
+  EXPECT_EQ(result.exit_code, 1) << describe(result);
+  EXPECT_EQ(result.err.rfind("error: INVALID_ARGUMENT: ", 0), 0u) << result.err;
+}
+
+TEST_F(CliEndToEndTest, ImportOfACsvFileReportsExactCounts) {
+  const std::string path = write_file("orders.csv",
+                                      "order_id,customer_id,total\n"
+                                      "imp-1,alice,10\n"
+                                      "imp-2,alice,20.5\n"
+                                      "imp-3,bob,abc\n"
+                                      "imp-4,bob\n"
+                                      "imp-5,carol,5,extra\n"
+                                      "imp-6,,7\n"
+                                      ",dave,8\n"
+                                      "imp-8,erin,1e3\n");
+  const auto result = run({"import", path});
+  ASSERT_EQ(result.exit_code, 0) << describe(result);
+  const auto lines = lines_of(result.out);
+  ASSERT_EQ(lines.size(), 6u) << result.out;
+  EXPECT_EQ(lines[0], "success_count: 4");
+  EXPECT_EQ(lines[1], "failure_count: 4 (3 rejected locally, 1 by the server)");
+  EXPECT_EQ(lines[2], "line 4: total is not a number");
+  EXPECT_EQ(lines[3], "line 5: expected 3 fields (order_id,customer_id,total), got 2");
+  EXPECT_EQ(lines[4], "line 6: expected 3 fields (order_id,customer_id,total), got 4");
+  EXPECT_EQ(lines[5].rfind("server: ", 0), 0u) << lines[5];
+  EXPECT_NE(lines[5].find("customer_id"), std::string::npos) << lines[5];
+
+  // The imported orders exist: their history has one CREATED event each.
+  const auto history = run({"history", "alice"});
+  ASSERT_EQ(history.exit_code, 0) << describe(history);
+  EXPECT_EQ(lines_of(history.out).size(), 2u) << history.out;
+}
+
+TEST_F(CliEndToEndTest, ImportReadsCsvAndJsonLinesFromStdin) {
+  auto result =
+      run({"import", "-"}, "order_id,customer_id,total\nin-1,sam,1\nin-2,sam,2\nin-3,sam,3\n");
+  ASSERT_EQ(result.exit_code, 0) << describe(result);
+  EXPECT_EQ(result.out,
+            "success_count: 3\nfailure_count: 0 (0 rejected locally, 0 by the server)\n");
+
+  result = run({"import", "-", "--format", "jsonl", "--output", "json"},
+               R"({"order_id":"js-1","customer_id":"sam","total":4})"
+               "\n"
+               R"({"order_id":"js-2","customer_id":"sam","total":"x"})"
+               "\n");
+  ASSERT_EQ(result.exit_code, 0) << describe(result);
+  google::protobuf::Struct object;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(result.out, &object).ok()) << result.out;
+  EXPECT_EQ(object.fields().at("success_count").number_value(), 1);
+  EXPECT_EQ(object.fields().at("failure_count").number_value(), 1);
+  ASSERT_EQ(object.fields().at("error_messages").list_value().values_size(), 1);
+  EXPECT_EQ(object.fields()
+                .at("error_messages")
+                .list_value()
+                .values(0)
+                .string_value()
+                .rfind("line 2: ", 0),
+            0u);
+}
+
+TEST_F(CliEndToEndTest, ImportOfManyOrdersCountsEveryOne) {
+  std::string csv = "order_id,customer_id,total\n";
+  for (int i = 0; i < 20000; ++i)
+    csv += "bulk-" + std::to_string(i) + ",c" + std::to_string(i % 50) + ",1.5\n";
+  const auto result = run({"import", write_file("bulk.csv", csv)});
+  ASSERT_EQ(result.exit_code, 0) << describe(result);
+  EXPECT_EQ(result.out,
+            "success_count: 20000\nfailure_count: 0 (0 rejected locally, 0 by the server)\n");
+}
+
+TEST_F(CliEndToEndTest, HistoryPrintsEventsNewestFirst) {
+  create("H-1", "hist", "10");
+  create("H-2", "hist", "20");
+  create("X-1", "someone-else", "30");
+  set_status("H-1", "SHIPPED");
+  set_status("H-1", "DELIVERED");
+
+  const auto result = run({"history", "hist"});
+  ASSERT_EQ(result.exit_code, 0) << describe(result);
+  const auto lines = lines_of(result.out);
+  ASSERT_EQ(lines.size(), 4u) << result.out;
+  EXPECT_EQ(lines[0].rfind("H-1  DELIVERED  seq=", 0), 0u) << result.out;
+  EXPECT_EQ(lines[1].rfind("H-1  SHIPPED  seq=", 0), 0u) << result.out;
+  EXPECT_EQ(lines[2].rfind("H-2  CREATED  seq=", 0), 0u) << result.out;
+  EXPECT_EQ(lines[3].rfind("H-1  CREATED  seq=", 0), 0u) << result.out;
+  for (std::size_t i = 1; i < lines.size(); ++i) {
+    EXPECT_GT(sequence_of(lines[i - 1]), sequence_of(lines[i])) << result.out;
+  }
+}
+
+TEST_F(CliEndToEndTest, JsonOutputIsOneObjectPerLine) {
+  auto result =
+      run({"create", "--id", "J-1", "--customer", "json", "--total", "2.5", "--output", "json"});
+  ASSERT_EQ(result.exit_code, 0) << describe(result);
+  ASSERT_EQ(lines_of(result.out).size(), 1u) << result.out;
+  google::protobuf::Struct created;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(result.out, &created).ok()) << result.out;
+  EXPECT_EQ(created.fields().at("order_id").string_value(), "J-1");
+  EXPECT_EQ(created.fields().at("status").string_value(), "CREATED");
+  set_status("J-1", "SHIPPED");
+
+  result = run({"history", "json", "--output", "json"});
+  ASSERT_EQ(result.exit_code, 0) << describe(result);
+  const auto lines = lines_of(result.out);
+  ASSERT_EQ(lines.size(), 2u) << result.out;
+  for (const auto& line : lines) {
+    google::protobuf::Struct event;
+    ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(line, &event).ok()) << line;
+    for (const char* field : {"event_type", "order_id", "timestamp", "sequence"}) {
+      EXPECT_TRUE(event.fields().contains(field)) << field << " in " << line;
+    }
+  }
+}
+
+TEST_F(CliEndToEndTest, WatchWithDeadlineReceivesAChangeMadeMeanwhile) {
+  // Subscribing before the order exists: the server acknowledges with UNKNOWN, which also tells
+  // the test that the subscription is in place.
+  BackgroundCli watch(server_.directory(), "watch",
+                      {"watch", "W-1", "--deadline", "6s", "--target", server_.target()});
+  ASSERT_TRUE(watch.wait_for_output("W-1  UNKNOWN  seq=0", 10000)) << watch.out() << watch.err();
+  create("W-1", "watcher", "5");
+  set_status("W-1", "SHIPPED");
+  EXPECT_TRUE(watch.wait_for_output("W-1  SHIPPED  seq=", 10000)) << watch.out() << watch.err();
+
+  ASSERT_EQ(watch.wait_for_exit(15000), 0) << watch.out() << watch.err();
+  const auto lines = lines_of(watch.out());
+  ASSERT_EQ(lines.size(), 3u) << watch.out();
+  EXPECT_EQ(lines[1].rfind("W-1  CREATED  seq=", 0), 0u) << watch.out();
+  EXPECT_EQ(lines[2].rfind("W-1  SHIPPED  seq=", 0), 0u) << watch.out();
+  EXPECT_EQ(watch.err(), "");
+}
+
+TEST_F(CliEndToEndTest, WatchReadsIdsFromStdin) {
+  const auto result = run({"watch", "-", "--deadline", "3s"}, "S-1\n\nS-2\n");
+  EXPECT_EQ(result.exit_code, 0) << describe(result);
+  EXPECT_NE(result.out.find("S-1  UNKNOWN  seq=0  -\n"), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("S-2  UNKNOWN  seq=0  -\n"), std::string::npos) << result.out;
+}
+
+TEST_F(CliEndToEndTest, CtrlCCancelsAWatchAndExits130) {
+  BackgroundCli watch(server_.directory(), "watch", {"watch", "C-1", "--target", server_.target()});
+  ASSERT_TRUE(watch.wait_for_output("C-1  UNKNOWN", 10000)) << watch.out() << watch.err();
+  watch.signal(SIGINT);
+  ASSERT_EQ(watch.wait_for_exit(10000), 130) << watch.out() << watch.err();
+  EXPECT_EQ(watch.err().rfind("error: CANCELLED: ", 0), 0u) << watch.err();
+}
+
+}  // namespace
+}  // namespace orderstream::cli

@@ -1,0 +1,135 @@
+// The server binary as an operator runs it: health checking and reflection answer, SIGTERM and
+// SIGINT end open streams with a status and exit 0, and a port in use stops start-up.
+#include "support/server_process.h"
+
+#include <grpcpp/generic/generic_stub.h>
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+
+#include <algorithm>
+
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "grpc/reflection/v1alpha/reflection.grpc.pb.h"
+
+namespace orderstream::testing {
+namespace {
+
+namespace health = ::grpc::health::v1;
+namespace reflection = ::grpc::reflection::v1alpha;
+
+std::shared_ptr<grpc::Channel> channel_to(const ServerProcess& server) {
+  return grpc::CreateChannel(server.target(), grpc::InsecureChannelCredentials());
+}
+
+TEST(ServerProcessTest, HealthReportsServingForTheServerAndTheService) {
+  ServerProcess server;
+  auto stub = health::Health::NewStub(channel_to(server));
+  for (const std::string service : {"", "ecommerce.orders.OrderService"}) {
+    health::HealthCheckRequest request;
+    request.set_service(service);
+    health::HealthCheckResponse response;
+    grpc::ClientContext context;
+    ASSERT_TRUE(stub->Check(&context, request, &response).ok()) << service;
+    EXPECT_EQ(response.status(), health::HealthCheckResponse::SERVING) << service;
+  }
+}
+
+TEST(ServerProcessTest, ReflectionListsAndDescribesTheServices) {
+  ServerProcess server;
+  auto stub = reflection::ServerReflection::NewStub(channel_to(server));
+  grpc::ClientContext context;
+  auto stream = stub->ServerReflectionInfo(&context);
+
+  reflection::ServerReflectionRequest request;
+  request.set_list_services("");
+  ASSERT_TRUE(stream->Write(request));
+  reflection::ServerReflectionResponse response;
+  ASSERT_TRUE(stream->Read(&response));
+  std::vector<std::string> names;
+  for (const auto& service : response.list_services_response().service()) {
+    names.push_back(service.name());
+  }
+  EXPECT_NE(std::find(names.begin(), names.end(), "ecommerce.orders.OrderService"), names.end());
+  EXPECT_NE(std::find(names.begin(), names.end(), "grpc.health.v1.Health"), names.end());
+
+  for (const std::string symbol : {"ecommerce.orders.OrderService", "grpc.health.v1.Health"}) {
+    request.set_file_containing_symbol(symbol);
+    ASSERT_TRUE(stream->Write(request));
+    ASSERT_TRUE(stream->Read(&response));
+    EXPECT_TRUE(response.has_file_descriptor_response()) << symbol;
+    EXPECT_GT(response.file_descriptor_response().file_descriptor_proto_size(), 0) << symbol;
+  }
+  stream->WritesDone();
+  EXPECT_TRUE(stream->Finish().ok());
+}
+
+void expect_signal_ends_open_watch_stream(int signo) {
+  ServerProcess server;
+  auto channel = channel_to(server);
+  // An open watch stream, driven as a raw generic call so this test links no order proto.
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+  grpc::GenericStub generic(channel);
+  grpc::CompletionQueue cq;
+  auto call =
+      generic.PrepareCall(&context, "/ecommerce.orders.OrderService/NotifyOrderUpdates", &cq);
+  call->StartCall(reinterpret_cast<void*>(1));
+  void* tag = nullptr;
+  bool ok = false;
+  ASSERT_TRUE(cq.Next(&tag, &ok));
+  ASSERT_TRUE(ok);
+  // OrderID{id: "X"}: field 1, length-delimited, one byte.
+  const char order_id[] = {0x0a, 0x01, 'X'};
+  grpc::Slice slice(order_id, sizeof order_id);
+  grpc::ByteBuffer request(&slice, 1);
+  call->Write(request, reinterpret_cast<void*>(2));
+  ASSERT_TRUE(cq.Next(&tag, &ok));
+  ASSERT_TRUE(ok);
+  grpc::ByteBuffer ack;
+  call->Read(&ack, reinterpret_cast<void*>(3));
+  ASSERT_TRUE(cq.Next(&tag, &ok));
+  ASSERT_TRUE(ok) << "no acknowledgement";
+
+  server.signal(signo);
+  grpc::ByteBuffer more;
+  call->Read(&more, reinterpret_cast<void*>(4));
+  ASSERT_TRUE(cq.Next(&tag, &ok));
+  EXPECT_FALSE(ok);
+  grpc::Status status;
+  call->Finish(&status, reinterpret_cast<void*>(5));
+  ASSERT_TRUE(cq.Next(&tag, &ok));
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE) << status.error_message();
+  // Release the call and the connection, as a client does once its streams are over; the
+  // server's shutdown waits (up to its grace period) for connections to go.
+  call.reset();
+  cq.Shutdown();
+  while (cq.Next(&tag, &ok)) {
+  }
+  channel.reset();
+  const int exit_status = server.wait_for_exit(15000);
+  ASSERT_NE(exit_status, -1) << "server did not exit";
+  EXPECT_TRUE(WIFEXITED(exit_status));
+  EXPECT_EQ(WEXITSTATUS(exit_status), 0);
+}
+
+TEST(ServerProcessTest, SigtermFinishesOpenStreamsAndExitsCleanly) {
+  expect_signal_ends_open_watch_stream(SIGTERM);
+}
+
+TEST(ServerProcessTest, SigintFinishesOpenStreamsAndExitsCleanly) {
+  expect_signal_ends_open_watch_stream(SIGINT);
+}
+
+TEST(ServerProcessTest, PortInUseIsAClearStartupError) {
+  ServerProcess first;
+  const auto result = run_command({ORDERSTREAM_SERVER_BIN, "--listen", first.target(), "--db",
+                                   first.directory() + "/second.db"},
+                                  "", 20000);
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_NE(result.err.find("cannot listen on " + first.target()), std::string::npos) << result.err;
+}
+
+}  // namespace
+}  // namespace orderstream::testing

@@ -1,0 +1,101 @@
+// GetOrderHistory end to end: ordering, paging, NOT_FOUND, cancellation and deadlines.
+#include <thread>
+
+#include "transport/server_fixture.h"
+
+namespace orderstream::testing {
+namespace {
+
+using HistoryTest = ServerFixture;
+
+std::vector<pb::OrderEvent> read_history(pb::OrderService::Stub& stub, const std::string& customer,
+                                         grpc::Status* status) {
+  grpc::ClientContext context;
+  context.set_deadline(in(std::chrono::seconds(30)));
+  pb::UserID user;
+  user.set_id(customer);
+  auto reader = stub.GetOrderHistory(&context, user);
+  std::vector<pb::OrderEvent> events;
+  pb::OrderEvent event;
+  while (reader->Read(&event)) events.push_back(event);
+  *status = reader->Finish();
+  return events;
+}
+
+TEST_F(HistoryTest, UnknownCustomerIsNotFound) {
+  grpc::Status status;
+  const auto events = read_history(*stub_, "nobody", &status);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(status.error_message(), "User nobody not found");
+  EXPECT_TRUE(events.empty());
+}
+
+TEST_F(HistoryTest, EveryEventNewestFirstAcrossPages) {
+  // 1,500 orders with 2 events each, plus another customer's: several pages of the history.
+  ASSERT_EQ(bulk_create("A-", "alice", 1500).success_count(), 1500);
+  ASSERT_EQ(bulk_create("B-", "bob", 10).success_count(), 10);
+  for (int i = 0; i < 1500; i += 3)
+    ASSERT_TRUE(set_status("A-" + std::to_string(i), "SHIPPED").ok());
+
+  grpc::Status status;
+  const auto events = read_history(*stub_, "alice", &status);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_EQ(events.size(), 1500u + 500u);
+  int shipped = 0;
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    if (i > 0) EXPECT_LT(events[i].sequence(), events[i - 1].sequence()) << i;
+    EXPECT_EQ(events[i].order_id().rfind("A-", 0), 0u);
+    EXPECT_GT(events[i].timestamp(), 0);
+    shipped += events[i].event_type() == "SHIPPED";
+  }
+  EXPECT_EQ(shipped, 500);
+  EXPECT_EQ(events.front().event_type(), "SHIPPED");  // the newest event
+  EXPECT_EQ(events.back().event_type(), "CREATED");   // the oldest
+  EXPECT_EQ(events.back().order_id(), "A-0");
+}
+
+TEST_F(HistoryTest, ClientCancelStopsTheStreamAndFreesIt) {
+  ASSERT_EQ(bulk_create("A-", "alice", 20000).success_count(), 20000);
+  {
+    grpc::ClientContext context;
+    pb::UserID user;
+    user.set_id("alice");
+    auto reader = stub_->GetOrderHistory(&context, user);
+    pb::OrderEvent event;
+    for (int i = 0; i < 10; ++i) ASSERT_TRUE(reader->Read(&event));
+    EXPECT_TRUE(eventually([&] { return server_->active_streams() == 1; }));
+    context.TryCancel();
+    while (reader->Read(&event)) {
+    }
+    EXPECT_EQ(reader->Finish().error_code(), grpc::StatusCode::CANCELLED);
+  }
+  EXPECT_TRUE(eventually([&] { return server_->active_streams() == 0; }));
+  EXPECT_EQ(create("after", "alice", 1.0f).order_id(), "after");  // still serving
+}
+
+TEST_F(HistoryTest, DeadlineEndsALongHistory) {
+  ASSERT_EQ(bulk_create("A-", "alice", 20000).success_count(), 20000);
+  grpc::ClientContext context;
+  context.set_deadline(in(std::chrono::milliseconds(50)));
+  pb::UserID user;
+  user.set_id("alice");
+  auto reader = stub_->GetOrderHistory(&context, user);
+  pb::OrderEvent event;
+  int received = 0;
+  while (reader->Read(&event)) {
+    ++received;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));  // a slow reader
+  }
+  EXPECT_EQ(reader->Finish().error_code(), grpc::StatusCode::DEADLINE_EXCEEDED);
+  EXPECT_LT(received, 20000);
+  EXPECT_TRUE(eventually([&] { return server_->active_streams() == 0; }));
+}
+
+TEST_F(HistoryTest, EmptyCustomerIdIsInvalidArgument) {
+  grpc::Status status;
+  read_history(*stub_, "", &status);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+}
+
+}  // namespace
+}  // namespace orderstream::testing

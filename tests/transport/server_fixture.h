@@ -1,0 +1,124 @@
+// An in-process orderstream server on 127.0.0.1 with a kernel-chosen port and a fresh SQLite file,
+// plus a stub on one shared channel: what the end-to-end transport tests run against.
+#pragma once
+
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "domain/order_service.h"
+#include "events/event_hub.h"
+#include "order_service.grpc.pb.h"
+#include "storage/sqlite_order_store.h"
+#include "transport/server.h"
+
+namespace orderstream::testing {
+
+namespace pb = ::ecommerce::orders;
+
+inline std::string make_temp_dir() {
+  std::string pattern = (std::filesystem::temp_directory_path() / "orderstream-XXXXXX").string();
+  if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+  return pattern;
+}
+
+// Polls `condition` every 10 ms for at most `limit`; true once it holds.
+inline bool eventually(const std::function<bool()>& condition,
+                       std::chrono::milliseconds limit = std::chrono::seconds(10)) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (condition()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return condition();
+}
+
+inline std::chrono::system_clock::time_point in(std::chrono::milliseconds delay) {
+  return std::chrono::system_clock::now() + delay;
+}
+
+class ServerFixture : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = make_temp_dir();
+    store_ = std::make_unique<storage::SqliteOrderStore>(
+        storage::SqliteOptions{.path = dir_ + "/orders.db", .synchronous_full = false});
+    orders_ = std::make_unique<OrderService>(*store_, hub_);
+    transport::ServerOptions options;
+    options.listen = "127.0.0.1:0";
+    server_ = std::make_unique<transport::OrderServer>(options, *orders_, hub_);
+    channel_ = grpc::CreateChannel(server_->target(), grpc::InsecureChannelCredentials());
+    stub_ = pb::OrderService::NewStub(channel_);
+  }
+
+  void TearDown() override {
+    stub_.reset();
+    channel_.reset();
+    server_.reset();
+    orders_.reset();
+    store_.reset();
+    std::error_code ignored;
+    std::filesystem::remove_all(dir_, ignored);
+  }
+
+  pb::OrderResponse create(const std::string& id, const std::string& customer, float total) {
+    pb::Order order;
+    order.set_order_id(id);
+    order.set_customer_id(customer);
+    order.set_total(total);
+    pb::OrderResponse response;
+    grpc::ClientContext context;
+    context.set_deadline(in(std::chrono::seconds(10)));
+    const grpc::Status status = stub_->CreateOrder(&context, order, &response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return response;
+  }
+
+  grpc::Status set_status(const std::string& id, const std::string& status,
+                          pb::OrderUpdate* update = nullptr) {
+    pb::OrderStatusChange change;
+    change.set_order_id(id);
+    change.set_status(status);
+    pb::OrderUpdate ignored;
+    grpc::ClientContext context;
+    context.set_deadline(in(std::chrono::seconds(10)));
+    return stub_->UpdateOrderStatus(&context, change, update ? update : &ignored);
+  }
+
+  // Imports `count` valid orders of `customer` with ids prefix-0..count-1 over one bulk stream.
+  pb::BulkProcessResult bulk_create(const std::string& prefix, const std::string& customer,
+                                    int count) {
+    grpc::ClientContext context;
+    context.set_deadline(in(std::chrono::seconds(60)));
+    pb::BulkProcessResult result;
+    auto writer = stub_->ProcessBulkOrders(&context, &result);
+    pb::Order order;
+    for (int i = 0; i < count; ++i) {
+      order.set_order_id(prefix + std::to_string(i));
+      order.set_customer_id(customer);
+      order.set_total(1.0f + i);
+      if (!writer->Write(order)) break;
+    }
+    writer->WritesDone();
+    const grpc::Status status = writer->Finish();
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return result;
+  }
+
+  std::string dir_;
+  EventHub hub_;
+  std::unique_ptr<storage::SqliteOrderStore> store_;
+  std::unique_ptr<OrderService> orders_;
+  std::unique_ptr<transport::OrderServer> server_;
+  std::shared_ptr<grpc::Channel> channel_;
+  std::unique_ptr<pb::OrderService::Stub> stub_;
+};
+
+}  // namespace orderstream::testing
