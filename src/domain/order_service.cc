@@ -60,25 +60,33 @@ Result<Order> OrderService::create_order(NewOrder request) {
   if (auto reason = validate_new_order(request)) {
     return Error{ErrorCode::kInvalidArgument, "Invalid order: " + *reason};
   }
-  const bool assign_id = request.id.empty();
+  const bool draw_id = request.id.empty();
   for (int draw = 0; draw < kMaxIdDraws; ++draw) {
-    if (assign_id) request.id = generate_order_id();
+    if (draw_id) request.id = generate_order_id();
     auto outcomes = create_orders({request});
     if (!outcomes) return outcomes.error();
-    CreateOutcome& outcome = outcomes->front();
-    // A drawn id that is taken is a collision, never a retry, whatever the stored content.
-    if (assign_id && outcome.kind != CreateOutcome::Kind::kCreated) continue;
-    switch (outcome.kind) {
-      case CreateOutcome::Kind::kCreated:
-      case CreateOutcome::Kind::kExisting:
-        return std::move(outcome.order);
-      case CreateOutcome::Kind::kConflict:
-        return Error{
-            ErrorCode::kAlreadyExists,
-            "Order " + request.id + " already exists with a different customer_id or total"};
+    if (auto result = resolve_create(request, draw_id, std::move(outcomes->front()))) {
+      return std::move(*result);
     }
   }
   return Error{ErrorCode::kUnavailable, "Could not assign a free order id; retry"};
+}
+
+std::optional<Result<Order>> OrderService::resolve_create(const NewOrder& request,
+                                                          bool id_was_drawn,
+                                                          CreateOutcome outcome) {
+  // A drawn id that is taken is a collision, never a retry, whatever the stored content.
+  if (id_was_drawn && outcome.kind != CreateOutcome::Kind::kCreated) return std::nullopt;
+  switch (outcome.kind) {
+    case CreateOutcome::Kind::kCreated:
+    case CreateOutcome::Kind::kExisting:
+      return Result<Order>(std::move(outcome.order));
+    case CreateOutcome::Kind::kConflict:
+      break;
+  }
+  return Result<Order>(
+      Error{ErrorCode::kAlreadyExists,
+            "Order " + request.id + " already exists with a different customer_id or total"});
 }
 
 Result<std::vector<CreateOutcome>> OrderService::create_orders(std::vector<NewOrder> orders) {

@@ -29,6 +29,11 @@ class OrderService {
   // the stored order; other content under that id is ALREADY_EXISTS.
   Result<Order> create_order(NewOrder request);
 
+  // What a create of `request` answers, given the store's outcome for it. An id the server drew
+  // (`id_was_drawn`) that turns out taken answers nullopt: draw another and try again.
+  static std::optional<Result<Order>> resolve_create(const NewOrder& request, bool id_was_drawn,
+                                                     CreateOutcome outcome);
+
   // Persists already validated orders in one transaction (ids assigned where empty) and
   // publishes a CREATED event for each new one. One outcome per input, in order.
   Result<std::vector<CreateOutcome>> create_orders(std::vector<NewOrder> orders);

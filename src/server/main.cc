@@ -58,6 +58,9 @@ int main(int argc, char** argv) {
                  "threads that run database work")
       ->capture_default_str()
       ->check(CLI::Range(1, 256));
+  app.add_flag("--bench-transport", server_options.bench_transport,
+               "also serve orderstream.bench.TransportBench, the no-database ceiling that "
+               "orderstream-bench measures (off in production)");
   app.add_option("--port-file", port_file,
                  "write the bound port to this file once serving (for scripts and tests)");
   CLI11_PARSE(app, argc, argv);

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "transport/proto_mapping.h"
+#include "transport/write_coalescing.h"
 
 namespace orderstream::transport {
 namespace {
@@ -75,7 +76,8 @@ void HistoryReactor::write_next_locked() {
   fill_event(buffered_.front(), &message_);
   buffered_.pop_front();
   write_in_flight_ = true;
-  StartWrite(&message_);
+  StartWrite(&message_, coalesced_write_options(first_write_, !buffered_.empty()));
+  first_write_ = false;
   fetch_locked();
 }
 

@@ -49,6 +49,7 @@ class HistoryReactor final : public grpc::ServerWriteReactor<::ecommerce::orders
   bool fetch_in_flight_ = false;
   bool exhausted_ = false;
   bool write_in_flight_ = false;
+  bool first_write_ = true;
   bool finish_called_ = false;
   ::ecommerce::orders::OrderEvent message_;  // borrowed by gRPC until OnWriteDone
 };

@@ -30,12 +30,16 @@ grpc::ServerUnaryReactor* run_unary(grpc::CallbackServerContext* call, Executor&
 grpc::ServerUnaryReactor* OrderServiceImpl::CreateOrder(grpc::CallbackServerContext* call,
                                                         const pb::Order* request,
                                                         pb::OrderResponse* response) {
-  return run_unary(call, context_.executor, [this, request, response]() -> grpc::Status {
-    auto order = context_.orders.create_order(to_new_order(*request));
-    if (!order) return to_grpc_status(order.error());
+  grpc::ServerUnaryReactor* reactor = call->DefaultReactor();
+  context_.creates.submit(to_new_order(*request), [reactor, response](Result<Order> order) {
+    if (!order) {
+      reactor->Finish(to_grpc_status(order.error()));
+      return;
+    }
     fill_response(order.value(), response);
-    return grpc::Status::OK;
+    reactor->Finish(grpc::Status::OK);
   });
+  return reactor;
 }
 
 grpc::ServerUnaryReactor* OrderServiceImpl::UpdateOrderStatus(grpc::CallbackServerContext* call,

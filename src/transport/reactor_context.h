@@ -3,6 +3,7 @@
 #pragma once
 
 #include "common/executor.h"
+#include "domain/create_batcher.h"
 #include "domain/order_service.h"
 #include "events/event_hub.h"
 #include "transport/stream_registry.h"
@@ -11,6 +12,7 @@ namespace orderstream::transport {
 
 struct ReactorContext {
   OrderService& orders;
+  CreateBatcher& creates;  // group commit for CreateOrder
   EventHub& hub;
   Executor& executor;  // runs every blocking call (database work), never a gRPC thread
   StreamRegistry& streams;

@@ -27,7 +27,8 @@ OrderServer::OrderServer(ServerOptions options, OrderService& orders, EventHub& 
     : options_(std::move(options)),
       hub_(hub),
       executor_(options_.executor_threads),
-      service_(ReactorContext{orders, hub, executor_, streams_}) {
+      creates_(orders),
+      service_(ReactorContext{orders, creates_, hub, executor_, streams_}) {
   enable_health_and_reflection();
   grpc::ServerBuilder builder;
   // gRPC sets SO_REUSEPORT by default, which would let a second server silently share the port.
@@ -36,9 +37,11 @@ OrderServer::OrderServer(ServerOptions options, OrderService& orders, EventHub& 
   builder.SetMaxSendMessageSize(options_.max_message_bytes);
   builder.AddListeningPort(options_.listen, grpc::InsecureServerCredentials(), &port_);
   builder.RegisterService(&service_);
+  if (options_.bench_transport) builder.RegisterService(&bench_service_);
   server_ = builder.BuildAndStart();
   if (!server_ || port_ == 0) {
     executor_.shutdown();
+    creates_.shutdown();
     throw std::runtime_error("cannot listen on " + options_.listen +
                              ": the address is invalid or already in use");
   }
@@ -63,6 +66,7 @@ void OrderServer::shutdown(std::chrono::milliseconds grace) {
   server_->Shutdown(std::chrono::system_clock::now() + grace);
   server_->Wait();
   executor_.shutdown();
+  creates_.shutdown();
   OS_LOG(kInfo) << "shut down";
 }
 

@@ -12,10 +12,12 @@
 #include <string>
 
 #include "common/executor.h"
+#include "domain/create_batcher.h"
 #include "domain/order_service.h"
 #include "events/event_hub.h"
 #include "transport/order_service_impl.h"
 #include "transport/stream_registry.h"
+#include "transport/transport_bench_service.h"
 
 namespace orderstream::transport {
 
@@ -23,6 +25,7 @@ struct ServerOptions {
   std::string listen = "127.0.0.1:50051";   // host:port; port 0 lets the kernel choose
   int max_message_bytes = 4 * 1024 * 1024;  // larger messages fail with RESOURCE_EXHAUSTED
   std::size_t executor_threads = 4;
+  bool bench_transport = false;  // also serve orderstream.bench.TransportBench (benchmarks only)
 };
 
 class OrderServer {
@@ -46,8 +49,10 @@ class OrderServer {
   ServerOptions options_;
   EventHub& hub_;
   Executor executor_;
+  CreateBatcher creates_;
   StreamRegistry streams_;
   OrderServiceImpl service_;
+  TransportBenchService bench_service_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
   bool shut_down_ = false;

@@ -18,121 +18,15 @@
 #include "domain/order.h"
 #include "domain/order_store.h"
 #include "domain/storage_error.h"
+#include "in_memory_order_store.h"
 
 namespace orderstream {
 namespace {
 
+using testing::InMemoryOrderStore;
+
 // --- fakes
 // ----------------------------------------------------------------------------------------
-
-// A map-based OrderStore that keeps the port's contract: one database-wide, strictly increasing
-// sequence; every order's CREATED event on insert; a real compare-and-set; history newest first.
-class InMemoryOrderStore : public OrderStore {
- public:
-  std::vector<CreateOutcome> create_orders(std::span<const NewOrder> orders,
-                                           int64_t now_ms) override {
-    std::lock_guard lock(mutex_);
-    ++create_calls_;
-    std::vector<CreateOutcome> outcomes;
-    for (const NewOrder& request : orders) {
-      auto it = orders_.find(request.id);
-      if (it != orders_.end()) {
-        const auto kind = same_content(it->second, request) ? CreateOutcome::Kind::kExisting
-                                                            : CreateOutcome::Kind::kConflict;
-        outcomes.push_back({kind, it->second});
-        continue;
-      }
-      Order order{request.id, request.customer_id, request.total, OrderStatus::kCreated, now_ms,
-                  now_ms,     next_sequence_++};
-      orders_[order.id] = order;
-      events_.push_back(latest_event_of(order));
-      outcomes.push_back({CreateOutcome::Kind::kCreated, order});
-    }
-    return outcomes;
-  }
-
-  StatusChangeOutcome compare_and_set_status(std::string_view order_id, OrderStatus expected,
-                                             OrderStatus to, int64_t now_ms) override {
-    std::lock_guard lock(mutex_);
-    ++cas_calls_;
-    return cas_locked(order_id, expected, to, now_ms);
-  }
-
-  std::optional<Order> find_order(std::string_view order_id) override {
-    std::lock_guard lock(mutex_);
-    ++find_calls_;
-    auto it = orders_.find(std::string(order_id));
-    if (it == orders_.end()) return std::nullopt;
-    return it->second;
-  }
-
-  std::vector<OrderEvent> history_page(std::string_view customer_id, int64_t before_sequence,
-                                       std::size_t limit) override {
-    std::lock_guard lock(mutex_);
-    std::vector<OrderEvent> page;
-    for (auto it = events_.rbegin(); it != events_.rend() && page.size() < limit; ++it) {
-      if (it->customer_id == customer_id && it->sequence < before_sequence) page.push_back(*it);
-    }
-    return page;
-  }
-
-  // Another client's change, straight to the store (the service under test does not see it).
-  void change_status_behind_the_service(const std::string& order_id, OrderStatus to) {
-    std::lock_guard lock(mutex_);
-    auto it = orders_.find(order_id);
-    ASSERT_NE(it, orders_.end());
-    const auto outcome = cas_locked(order_id, it->second.status, to, it->second.updated_at_ms);
-    ASSERT_EQ(outcome.kind, StatusChangeOutcome::Kind::kChanged);
-  }
-
-  // Stores an order as if some earlier request had created it.
-  void seed(const NewOrder& order, int64_t now_ms = 1) {
-    const NewOrder orders[] = {order};
-    InMemoryOrderStore::create_orders(orders, now_ms);  // not an override's, nor counted
-    std::lock_guard lock(mutex_);
-    --create_calls_;
-  }
-
-  std::size_t order_count() const {
-    std::lock_guard lock(mutex_);
-    return orders_.size();
-  }
-  int create_calls() const {
-    std::lock_guard lock(mutex_);
-    return create_calls_;
-  }
-  int cas_calls() const {
-    std::lock_guard lock(mutex_);
-    return cas_calls_;
-  }
-  int find_calls() const {
-    std::lock_guard lock(mutex_);
-    return find_calls_;
-  }
-
- private:
-  StatusChangeOutcome cas_locked(std::string_view order_id, OrderStatus expected, OrderStatus to,
-                                 int64_t now_ms) {
-    auto it = orders_.find(std::string(order_id));
-    if (it == orders_.end()) return {StatusChangeOutcome::Kind::kNotFound, {}, {}};
-    Order& order = it->second;
-    if (order.status != expected) return {StatusChangeOutcome::Kind::kStale, order, {}};
-    order.status = to;
-    order.updated_at_ms = now_ms;
-    order.sequence = next_sequence_++;
-    const OrderEvent event = latest_event_of(order);
-    events_.push_back(event);
-    return {StatusChangeOutcome::Kind::kChanged, order, event};
-  }
-
-  mutable std::mutex mutex_;
-  std::map<std::string, Order, std::less<>> orders_;
-  std::vector<OrderEvent> events_;  // in commit order
-  int64_t next_sequence_ = 1;
-  int create_calls_ = 0;
-  int cas_calls_ = 0;
-  int find_calls_ = 0;
-};
 
 // Runs `hook` once, just before the first compare-and-set reaches the store.
 class StaleOnceOrderStore : public InMemoryOrderStore {

@@ -1,0 +1,27 @@
+// orderstream.bench.TransportBench: the order service's message shapes with no database behind
+// them, so that a benchmark measures in the same run what gRPC alone carries on the machine. Its
+// reactors follow the real ones' flow (one write in flight, the same write coalescing, one read
+// in flight) and produce or drop messages in memory. Registered only with --bench-transport.
+#pragma once
+
+#include <grpcpp/grpcpp.h>
+
+#include "transport_bench.grpc.pb.h"
+
+namespace orderstream::transport {
+
+class TransportBenchService final : public ::orderstream::bench::TransportBench::CallbackService {
+ public:
+  grpc::ServerWriteReactor<::ecommerce::orders::OrderEvent>* History(
+      grpc::CallbackServerContext* call,
+      const ::orderstream::bench::HistoryRequest* request) override;
+
+  grpc::ServerReadReactor<::ecommerce::orders::Order>* Bulk(
+      grpc::CallbackServerContext* call, ::ecommerce::orders::BulkProcessResult* response) override;
+
+  grpc::ServerUnaryReactor* Unary(grpc::CallbackServerContext* call,
+                                  const ::ecommerce::orders::Order* request,
+                                  ::ecommerce::orders::OrderResponse* response) override;
+};
+
+}  // namespace orderstream::transport
