@@ -12,6 +12,7 @@
 
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpc/reflection/v1alpha/reflection.grpc.pb.h"
+#include "storage/sqlite_order_store.h"
 
 namespace orderstream::testing {
 namespace {
@@ -65,8 +66,10 @@ TEST(ServerProcessTest, ReflectionListsAndDescribesTheServices) {
   EXPECT_TRUE(stream->Finish().ok());
 }
 
-void expect_signal_ends_open_watch_stream(int signo) {
-  ServerProcess server;
+// Opens a watch stream, sends `signo` to the server, and expects the stream to end with
+// UNAVAILABLE. Returns with every client object (call, channel) released, as a client does once
+// its streams are over: the server's shutdown waits (up to its grace period) for connections.
+void watch_until_signalled(ServerProcess& server, int signo) {
   auto channel = channel_to(server);
   // An open watch stream, driven as a raw generic call so this test links no order proto.
   grpc::ClientContext context;
@@ -101,17 +104,27 @@ void expect_signal_ends_open_watch_stream(int signo) {
   call->Finish(&status, reinterpret_cast<void*>(5));
   ASSERT_TRUE(cq.Next(&tag, &ok));
   EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE) << status.error_message();
-  // Release the call and the connection, as a client does once its streams are over; the
-  // server's shutdown waits (up to its grace period) for connections to go.
-  call.reset();
   cq.Shutdown();
   while (cq.Next(&tag, &ok)) {
   }
-  channel.reset();
+}
+
+void expect_signal_ends_open_watch_stream(int signo) {
+  ServerProcess server;
+  const auto created = run_command({ORDERSTREAM_CLI_BIN, "create", "--target", server.target(),
+                                    "--id", "KEEP-1", "--customer", "alice", "--total", "2.5"});
+  ASSERT_EQ(created.exit_code, 0) << created.err;
+  watch_until_signalled(server, signo);
   const int exit_status = server.wait_for_exit(15000);
   ASSERT_NE(exit_status, -1) << "server did not exit";
   EXPECT_TRUE(WIFEXITED(exit_status));
   EXPECT_EQ(WEXITSTATUS(exit_status), 0);
+  // What was answered was committed: the order is in the file the server left behind.
+  storage::SqliteOrderStore store(
+      storage::SqliteOptions{.path = server.directory() + "/orders.db"});
+  const auto kept = store.find_order("KEEP-1");
+  ASSERT_TRUE(kept.has_value());
+  EXPECT_EQ(kept->customer_id, "alice");
 }
 
 TEST(ServerProcessTest, SigtermFinishesOpenStreamsAndExitsCleanly) {
