@@ -53,9 +53,13 @@ constexpr std::string_view kSelectOrder =
     "FROM orders WHERE order_id = ?1";
 constexpr std::string_view kInsertOrder =
     "INSERT INTO orders(order_id, customer_id, total, status, created_at, updated_at, last_seq) "
-    "VALUES(?1, ?2, ?3, ?4, ?5, ?5, ?6)";
+    "VALUES(?1, ?2, ?3, ?4, ?5, ?5, ?6) ON CONFLICT(order_id) DO NOTHING";
 constexpr std::string_view kInsertEvent =
-    "INSERT INTO order_events(order_id, customer_id, event_type, ts) VALUES(?1, ?2, ?3, ?4)";
+    "INSERT INTO order_events(seq, order_id, customer_id, event_type, ts) "
+    "VALUES(?5, ?1, ?2, ?3, ?4)";
+// The highest sequence ever handed out (AUTOINCREMENT keeps it even if rows are deleted).
+constexpr std::string_view kLastSequence =
+    "SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'order_events'), 0)";
 constexpr std::string_view kUpdateStatus =
     "UPDATE orders SET status = ?2, updated_at = ?3, last_seq = ?4 WHERE order_id = ?1";
 constexpr std::string_view kHistoryPage =
@@ -133,18 +137,27 @@ struct Writer {
         select_order(db, kSelectOrder),
         insert_order(db, kInsertOrder),
         insert_event(db, kInsertEvent),
-        update_status(db, kUpdateStatus) {}
+        update_status(db, kUpdateStatus),
+        last_sequence(db, kLastSequence) {}
 
-  // Appends an event and returns its sequence.
-  int64_t append_event(std::string_view order_id, std::string_view customer_id, OrderStatus type,
-                       int64_t ts) {
+  // The next sequence to hand out. Read inside the write transaction (the writer holds SQLite's
+  // write lock, so nobody else can take it) at the cost of one b-tree lookup per transaction.
+  int64_t next_sequence() {
+    StatementScope query(last_sequence);
+    query->step();
+    return last_sequence.column_int64(0) + 1;
+  }
+
+  // Appends the event with sequence `seq`, which the caller took from next_sequence().
+  void append_event(int64_t seq, std::string_view order_id, std::string_view customer_id,
+                    OrderStatus type, int64_t ts) {
     StatementScope insert(insert_event);
     insert->bind_text(1, order_id);
     insert->bind_text(2, customer_id);
     insert->bind_text(3, to_string(type));
     insert->bind_int64(4, ts);
+    insert->bind_int64(5, seq);
     insert->step();
-    return db.last_insert_rowid();
   }
 
   // Declaration order is initialization order: the schema exists before the statements compile.
@@ -154,6 +167,7 @@ struct Writer {
   SqliteStatement insert_order;
   SqliteStatement insert_event;
   SqliteStatement update_status;
+  SqliteStatement last_sequence;
 };
 
 // One read connection with its own statements; WAL gives each read the last committed snapshot.
@@ -245,24 +259,12 @@ std::vector<CreateOutcome> SqliteOrderStore::create_orders(std::span<const NewOr
   std::lock_guard lock(impl_->write_mutex);
   Writer& w = impl_->writer;
   SqliteTransaction transaction(w.transaction);
+  int64_t seq = w.next_sequence();
   for (const NewOrder& request : orders) {
     CreateOutcome& outcome = outcomes.emplace_back();
-    // Looking the id up first (rather than INSERT ... ON CONFLICT DO NOTHING, then the event, then
-    // an UPDATE of last_seq) lets the event go in first and the order row be written once,
-    // complete: one search of the orders tree fewer, measured ~1.7x faster on a 300k-order
-    // database. The lookup also sees rows inserted earlier in this same batch.
-    {
-      StatementScope select(w.select_order);
-      select->bind_text(1, request.id);
-      if (select->step()) {
-        outcome.order = read_order(w.select_order, w.db);
-        outcome.kind = same_content(outcome.order, request) ? CreateOutcome::Kind::kExisting
-                                                            : CreateOutcome::Kind::kConflict;
-        continue;
-      }
-    }
-    const int64_t seq =
-        w.append_event(request.id, request.customer_id, OrderStatus::kCreated, now_ms);
+    // Insert first, and look the row up only when the id was taken: new orders (the common case
+    // in a bulk import) cost one search of the orders tree, not two. The sequence is assigned
+    // here rather than by the events table so that the order row is written once, complete.
     {
       StatementScope insert(w.insert_order);
       insert->bind_text(1, request.id);
@@ -273,9 +275,20 @@ std::vector<CreateOutcome> SqliteOrderStore::create_orders(std::span<const NewOr
       insert->bind_int64(6, seq);
       insert->step();
     }
+    if (w.db.changes() == 0) {
+      StatementScope select(w.select_order);
+      select->bind_text(1, request.id);
+      select->step();
+      outcome.order = read_order(w.select_order, w.db);
+      outcome.kind = same_content(outcome.order, request) ? CreateOutcome::Kind::kExisting
+                                                          : CreateOutcome::Kind::kConflict;
+      continue;
+    }
+    w.append_event(seq, request.id, request.customer_id, OrderStatus::kCreated, now_ms);
     outcome.kind = CreateOutcome::Kind::kCreated;
     outcome.order = Order{
         request.id, request.customer_id, request.total, OrderStatus::kCreated, now_ms, now_ms, seq};
+    ++seq;
   }
   transaction.commit();
   return outcomes;
@@ -302,7 +315,8 @@ StatusChangeOutcome SqliteOrderStore::compare_and_set_status(std::string_view or
     outcome.kind = StatusChangeOutcome::Kind::kStale;
     return outcome;
   }
-  const int64_t seq = w.append_event(order_id, outcome.order.customer_id, to, now_ms);
+  const int64_t seq = w.next_sequence();
+  w.append_event(seq, order_id, outcome.order.customer_id, to, now_ms);
   {
     StatementScope update(w.update_status);
     update->bind_text(1, order_id);

@@ -14,7 +14,7 @@ namespace {
 // Upper bound of one transaction, and of what a stream holds in memory while a commit runs.
 // Batches form by themselves: whatever arrived during the previous commit goes in the next one,
 // so a slow client gets small prompt commits and a fast one large efficient ones.
-constexpr std::size_t kMaxBatch = 4096;
+constexpr std::size_t kMaxBatch = 32768;
 constexpr int64_t kProgressEvery = 100000;
 
 const grpc::Status kShuttingDown(grpc::StatusCode::UNAVAILABLE,
