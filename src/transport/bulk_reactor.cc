@@ -17,10 +17,6 @@ namespace {
 constexpr std::size_t kMaxBatch = 32768;
 constexpr int64_t kProgressEvery = 100000;
 
-const grpc::Status kShuttingDown(grpc::StatusCode::UNAVAILABLE,
-                                 "Server is shutting down; orders committed so far are kept, and "
-                                 "retrying the import with the same order ids is safe");
-
 int32_t clamp_count(int64_t count) {
   return static_cast<int32_t>(std::min<int64_t>(count, std::numeric_limits<int32_t>::max()));
 }
@@ -31,18 +27,12 @@ BulkReactor* BulkReactor::start(ReactorContext context,
                                 ::ecommerce::orders::BulkProcessResult* result) {
   auto* reactor = new BulkReactor(context, result);
   std::lock_guard lock(reactor->mutex_);
-  if (!context.streams.add(reactor->ref())) {
-    reactor->finish_locked(kShuttingDown);
-  } else {
-    reactor->StartRead(&reactor->request_);
-  }
+  if (reactor->register_locked()) reactor->StartRead(&reactor->request_);
   return reactor;
 }
 
 BulkReactor::BulkReactor(ReactorContext context, ::ecommerce::orders::BulkProcessResult* result)
-    : context_(context), result_(result) {
-  pending_.reserve(kMaxBatch);
-}
+    : ManagedStream(context), result_(result) {}
 
 void BulkReactor::OnReadDone(bool ok) {
   std::lock_guard lock(mutex_);
@@ -76,12 +66,10 @@ void BulkReactor::commit_locked() {
   if (commit_in_flight_ || pending_.empty() || finish_called_) return;
   commit_in_flight_ = true;
   std::vector<NewOrder> batch;
-  batch.reserve(kMaxBatch);
   batch.swap(pending_);
-  const bool posted = context_.executor.post([self = ref(), batch = std::move(batch)]() mutable {
-    self->on_committed(self->context_.orders.create_orders(std::move(batch)));
+  post_locked([batch = std::move(batch)](BulkReactor& self) mutable {
+    self.on_committed(self.context_.orders.create_orders(std::move(batch)));
   });
-  if (!posted) finish_locked(kShuttingDown);
 }
 
 void BulkReactor::on_committed(Result<std::vector<CreateOutcome>> outcomes) {
@@ -116,33 +104,22 @@ void BulkReactor::maybe_respond_locked() {
   for (const auto& message : tally_.messages()) result_->add_error_messages(message);
   OS_LOG(kInfo) << "bulk import done: " << tally_.successes() << " succeeded, " << tally_.failures()
                 << " failed";
+  responded_ = true;
   finish_locked(grpc::Status::OK);
 }
 
-void BulkReactor::OnCancel() {
+grpc::Status BulkReactor::shutting_down() {
+  return {grpc::StatusCode::UNAVAILABLE,
+          "Server is shutting down; orders committed so far are kept, and retrying the import "
+          "with the same order ids is safe"};
+}
+
+void BulkReactor::on_done() {
   std::lock_guard lock(mutex_);
-  if (!finish_called_) {
-    OS_LOG(kInfo) << "bulk import cancelled by the client after " << received_
-                  << " orders; committed batches are kept";
+  if (!responded_) {
+    OS_LOG(kInfo) << "bulk import ended early after " << received_ << " orders; "
+                  << tally_.successes() << " committed orders are kept";
   }
-  finish_locked({grpc::StatusCode::CANCELLED, "Cancelled"});
-}
-
-void BulkReactor::on_server_shutdown() {
-  std::lock_guard lock(mutex_);
-  finish_locked(kShuttingDown);
-}
-
-void BulkReactor::finish_locked(const grpc::Status& status) {
-  if (finish_called_) return;
-  finish_called_ = true;
-  pending_.clear();
-  Finish(status);
-}
-
-void BulkReactor::OnDone() {
-  context_.streams.remove(this);
-  release();
 }
 
 }  // namespace orderstream::transport

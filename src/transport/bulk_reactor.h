@@ -13,36 +13,32 @@
 
 #include "domain/bulk_tally.h"
 #include "order_service.pb.h"
-#include "transport/reactor_context.h"
-#include "transport/ref_counted.h"
+#include "transport/managed_stream.h"
 
 namespace orderstream::transport {
 
-class BulkReactor final : public grpc::ServerReadReactor<::ecommerce::orders::Order>,
-                          public RegisteredStream,
-                          public RefCounted<BulkReactor> {
+class BulkReactor final
+    : public ManagedStream<BulkReactor, grpc::ServerReadReactor<::ecommerce::orders::Order>> {
  public:
   static BulkReactor* start(ReactorContext context, ::ecommerce::orders::BulkProcessResult* result);
 
   void OnReadDone(bool ok) override;
-  void OnCancel() override;
-  void OnDone() override;
-  void on_server_shutdown() override;
 
  private:
   friend class RefCounted<BulkReactor>;
+  friend class ManagedStream<BulkReactor, grpc::ServerReadReactor<::ecommerce::orders::Order>>;
   BulkReactor(ReactorContext context, ::ecommerce::orders::BulkProcessResult* result);
   ~BulkReactor() override = default;
 
   void commit_locked();
   void on_committed(Result<std::vector<CreateOutcome>> outcomes);
   void maybe_respond_locked();
-  void finish_locked(const grpc::Status& status);
+  void on_finish_locked() { pending_.clear(); }
+  void on_done();
+  static grpc::Status shutting_down();
 
-  const ReactorContext context_;
   ::ecommerce::orders::BulkProcessResult* const result_;
 
-  std::mutex mutex_;
   ::ecommerce::orders::Order request_;  // the read buffer
   std::vector<NewOrder> pending_;       // valid orders waiting for the next commit
   BulkTally tally_;
@@ -50,7 +46,7 @@ class BulkReactor final : public grpc::ServerReadReactor<::ecommerce::orders::Or
   bool commit_in_flight_ = false;
   bool reading_paused_ = false;
   bool reads_done_ = false;
-  bool finish_called_ = false;
+  bool responded_ = false;
 };
 
 }  // namespace orderstream::transport

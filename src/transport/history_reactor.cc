@@ -13,8 +13,6 @@ namespace {
 constexpr std::size_t kFirstPageSize = 128;
 constexpr std::size_t kPageSize = 1024;
 
-const grpc::Status kShuttingDown(grpc::StatusCode::UNAVAILABLE, "Server is shutting down");
-
 }  // namespace
 
 HistoryReactor* HistoryReactor::start(ReactorContext context, std::string customer_id) {
@@ -22,16 +20,14 @@ HistoryReactor* HistoryReactor::start(ReactorContext context, std::string custom
   std::lock_guard lock(reactor->mutex_);
   if (reactor->customer_id_.empty()) {
     reactor->finish_locked({grpc::StatusCode::INVALID_ARGUMENT, "UserID.id is empty"});
-  } else if (!context.streams.add(reactor->ref())) {
-    reactor->finish_locked(kShuttingDown);
-  } else {
+  } else if (reactor->register_locked()) {
     reactor->fetch_locked();
   }
   return reactor;
 }
 
 HistoryReactor::HistoryReactor(ReactorContext context, std::string customer_id)
-    : context_(context),
+    : ManagedStream(context),
       customer_id_(std::move(customer_id)),
       next_before_sequence_(std::numeric_limits<int64_t>::max()) {}
 
@@ -40,10 +36,9 @@ void HistoryReactor::fetch_locked() {
   if (!first_page_ && buffered_.size() >= kPageSize) return;  // one page ahead is enough
   fetch_in_flight_ = true;
   const std::size_t limit = first_page_ ? kFirstPageSize : kPageSize;
-  const bool posted = context_.executor.post([self = ref(), before = next_before_sequence_, limit] {
-    self->on_page(self->context_.orders.history_page(self->customer_id_, before, limit));
+  post_locked([before = next_before_sequence_, limit](HistoryReactor& self) {
+    self.on_page(self.context_.orders.history_page(self.customer_id_, before, limit));
   });
-  if (!posted) finish_locked(kShuttingDown);
 }
 
 void HistoryReactor::on_page(Result<std::vector<OrderEvent>> page) {
@@ -85,33 +80,10 @@ void HistoryReactor::OnWriteDone(bool ok) {
   std::lock_guard lock(mutex_);
   write_in_flight_ = false;
   if (!ok) {
-    // The stream is broken (cancelled or the peer went away); OnCancel may follow.
-    finish_locked({grpc::StatusCode::CANCELLED, "Stream write failed"});
+    write_failed_locked();
     return;
   }
   write_next_locked();
-}
-
-void HistoryReactor::OnCancel() {
-  std::lock_guard lock(mutex_);
-  finish_locked({grpc::StatusCode::CANCELLED, "Cancelled"});
-}
-
-void HistoryReactor::on_server_shutdown() {
-  std::lock_guard lock(mutex_);
-  finish_locked(kShuttingDown);
-}
-
-void HistoryReactor::finish_locked(const grpc::Status& status) {
-  if (finish_called_) return;
-  finish_called_ = true;
-  buffered_.clear();
-  Finish(status);
-}
-
-void HistoryReactor::OnDone() {
-  context_.streams.remove(this);
-  release();
 }
 
 }  // namespace orderstream::transport

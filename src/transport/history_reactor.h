@@ -12,37 +12,33 @@
 #include <string>
 
 #include "order_service.pb.h"
-#include "transport/reactor_context.h"
-#include "transport/ref_counted.h"
+#include "transport/managed_stream.h"
 
 namespace orderstream::transport {
 
-class HistoryReactor final : public grpc::ServerWriteReactor<::ecommerce::orders::OrderEvent>,
-                             public RegisteredStream,
-                             public RefCounted<HistoryReactor> {
+class HistoryReactor final
+    : public ManagedStream<HistoryReactor,
+                           grpc::ServerWriteReactor<::ecommerce::orders::OrderEvent>> {
  public:
   // Starts the reactor; gRPC owns it from the returned pointer until OnDone.
   static HistoryReactor* start(ReactorContext context, std::string customer_id);
 
   void OnWriteDone(bool ok) override;
-  void OnCancel() override;
-  void OnDone() override;
-  void on_server_shutdown() override;
 
  private:
   friend class RefCounted<HistoryReactor>;
+  friend class ManagedStream<HistoryReactor,
+                             grpc::ServerWriteReactor<::ecommerce::orders::OrderEvent>>;
   HistoryReactor(ReactorContext context, std::string customer_id);
   ~HistoryReactor() override = default;
 
   void fetch_locked();
   void on_page(Result<std::vector<OrderEvent>> page);
   void write_next_locked();
-  void finish_locked(const grpc::Status& status);
+  void on_finish_locked() { buffered_.clear(); }
 
-  const ReactorContext context_;
   const std::string customer_id_;
 
-  std::mutex mutex_;
   std::deque<OrderEvent> buffered_;
   int64_t next_before_sequence_;
   bool first_page_ = true;
@@ -50,7 +46,6 @@ class HistoryReactor final : public grpc::ServerWriteReactor<::ecommerce::orders
   bool exhausted_ = false;
   bool write_in_flight_ = false;
   bool first_write_ = true;
-  bool finish_called_ = false;
   ::ecommerce::orders::OrderEvent message_;  // borrowed by gRPC until OnWriteDone
 };
 

@@ -6,24 +6,15 @@
 #include "transport/proto_mapping.h"
 
 namespace orderstream::transport {
-namespace {
-
-const grpc::Status kShuttingDown(grpc::StatusCode::UNAVAILABLE, "Server is shutting down");
-
-}  // namespace
 
 WatchReactor* WatchReactor::start(ReactorContext context) {
   auto* reactor = new WatchReactor(context);
   std::lock_guard lock(reactor->mutex_);
-  if (!context.streams.add(reactor->ref())) {
-    reactor->finish_locked(kShuttingDown);
-  } else {
-    reactor->StartRead(&reactor->request_);
-  }
+  if (reactor->register_locked()) reactor->StartRead(&reactor->request_);
   return reactor;
 }
 
-WatchReactor::WatchReactor(ReactorContext context) : context_(context) {}
+WatchReactor::WatchReactor(ReactorContext context) : ManagedStream(context) {}
 
 void WatchReactor::OnReadDone(bool ok) {
   std::lock_guard lock(mutex_);
@@ -47,13 +38,12 @@ void WatchReactor::subscribe_locked(const std::string& order_id) {
   // the slot either way, and the sequence check drops whichever of the two is older.
   const bool is_new = subscriptions_.try_emplace(order_id).second;
   if (is_new && !context_.hub.subscribe(order_id, ref())) {
-    finish_locked(kShuttingDown);
+    finish_locked(shutting_down());
     return;
   }
-  const bool posted = context_.executor.post([self = ref(), order_id] {
-    self->acknowledge(order_id, self->context_.orders.find_order(order_id));
+  post_locked([order_id](WatchReactor& self) {
+    self.acknowledge(order_id, self.context_.orders.find_order(order_id));
   });
-  if (!posted) finish_locked(kShuttingDown);
 }
 
 void WatchReactor::acknowledge(const std::string& order_id, Result<std::optional<Order>> current) {
@@ -105,30 +95,13 @@ void WatchReactor::OnWriteDone(bool ok) {
   std::lock_guard lock(mutex_);
   write_in_flight_ = false;
   if (!ok) {
-    finish_locked({grpc::StatusCode::CANCELLED, "Stream write failed"});
+    write_failed_locked();
     return;
   }
   write_next_locked();
 }
 
-void WatchReactor::OnCancel() {
-  std::lock_guard lock(mutex_);
-  finish_locked({grpc::StatusCode::CANCELLED, "Cancelled"});
-}
-
-void WatchReactor::on_server_shutdown() {
-  std::lock_guard lock(mutex_);
-  finish_locked(kShuttingDown);
-}
-
-void WatchReactor::finish_locked(const grpc::Status& status) {
-  if (finish_called_) return;
-  finish_called_ = true;
-  ready_.clear();
-  Finish(status);
-}
-
-void WatchReactor::OnDone() {
+void WatchReactor::on_done() {
   std::vector<std::string> ids;
   {
     std::lock_guard lock(mutex_);
@@ -136,8 +109,6 @@ void WatchReactor::OnDone() {
     for (const auto& [id, subscription] : subscriptions_) ids.push_back(id);
   }
   context_.hub.unsubscribe(ids, this);
-  context_.streams.remove(this);
-  release();
 }
 
 }  // namespace orderstream::transport

@@ -19,16 +19,14 @@
 
 #include "events/event_hub.h"
 #include "order_service.pb.h"
-#include "transport/reactor_context.h"
-#include "transport/ref_counted.h"
+#include "transport/managed_stream.h"
 
 namespace orderstream::transport {
 
-class WatchReactor final : public grpc::ServerBidiReactor<::ecommerce::orders::OrderID,
-                                                          ::ecommerce::orders::OrderUpdate>,
-                           public RegisteredStream,
-                           public EventSubscriber,
-                           public RefCounted<WatchReactor> {
+using WatchStream =
+    grpc::ServerBidiReactor<::ecommerce::orders::OrderID, ::ecommerce::orders::OrderUpdate>;
+
+class WatchReactor final : public ManagedStream<WatchReactor, WatchStream>, public EventSubscriber {
  public:
   // A stream holding more subscriptions than this is ended with RESOURCE_EXHAUSTED.
   static constexpr std::size_t kMaxSubscriptions = 100000;
@@ -37,13 +35,11 @@ class WatchReactor final : public grpc::ServerBidiReactor<::ecommerce::orders::O
 
   void OnReadDone(bool ok) override;
   void OnWriteDone(bool ok) override;
-  void OnCancel() override;
-  void OnDone() override;
-  void on_server_shutdown() override;
   void on_event(const OrderEvent& event) override;
 
  private:
   friend class RefCounted<WatchReactor>;
+  friend class ManagedStream<WatchReactor, WatchStream>;
   struct Subscription {
     std::optional<::ecommerce::orders::OrderUpdate> pending;
     int64_t last_sequence = -1;  // newest sequence queued so far; older updates are stale
@@ -56,16 +52,13 @@ class WatchReactor final : public grpc::ServerBidiReactor<::ecommerce::orders::O
   void acknowledge(const std::string& order_id, Result<std::optional<Order>> current);
   void offer_locked(::ecommerce::orders::OrderUpdate update);
   void write_next_locked();
-  void finish_locked(const grpc::Status& status);
+  void on_finish_locked() { ready_.clear(); }
+  void on_done();
 
-  const ReactorContext context_;
-
-  std::mutex mutex_;
   ::ecommerce::orders::OrderID request_;  // the read buffer
   std::unordered_map<std::string, Subscription> subscriptions_;
   std::deque<std::string> ready_;  // ids whose slot holds an update, oldest first
   bool write_in_flight_ = false;
-  bool finish_called_ = false;
   ::ecommerce::orders::OrderUpdate message_;  // borrowed by gRPC until OnWriteDone
 };
 

@@ -1,0 +1,89 @@
+// What every streaming reactor of the order service shares, written once: one mutex over the
+// stream's state, Finish exactly once (finish_locked), registration with the server's stream
+// registry (so shutdown can end the stream and the active count drops in OnDone), cancellation,
+// and executor tasks that hold a reference so they may outlive OnDone safely.
+//
+// Derived reactors may define, privately with this class as a friend:
+//   void on_finish_locked();  // drop buffered data when the stream finishes (mutex held)
+//   void on_done();           // release outside resources (e.g. hub subscriptions) in OnDone
+//   static grpc::Status shutting_down();  // the status a shutdown ends the stream with
+#pragma once
+
+#include <grpcpp/grpcpp.h>
+
+#include <mutex>
+#include <utility>
+
+#include "transport/reactor_context.h"
+#include "transport/ref_counted.h"
+#include "transport/stream_registry.h"
+
+namespace orderstream::transport {
+
+template <typename Derived, typename GrpcReactor>
+class ManagedStream : public GrpcReactor, public RegisteredStream, public RefCounted<Derived> {
+ public:
+  void OnCancel() override {
+    std::lock_guard lock(mutex_);
+    finish_locked({grpc::StatusCode::CANCELLED, "Cancelled"});
+  }
+
+  void OnDone() override {
+    self().on_done();
+    context_.streams.remove(this);
+    this->release();
+  }
+
+  void on_server_shutdown() override {
+    std::lock_guard lock(mutex_);
+    finish_locked(Derived::shutting_down());
+  }
+
+ protected:
+  explicit ManagedStream(ReactorContext context) : context_(context) {}
+  ~ManagedStream() = default;
+
+  static grpc::Status shutting_down() {
+    return {grpc::StatusCode::UNAVAILABLE, "Server is shutting down"};
+  }
+
+  // Joins the server's open streams; during shutdown finishes the stream instead and says false.
+  bool register_locked() {
+    if (context_.streams.add(this->ref())) return true;
+    finish_locked(Derived::shutting_down());
+    return false;
+  }
+
+  // Runs `task(self)` on the executor with a reference that keeps this reactor alive; during
+  // shutdown (the executor refuses work) finishes the stream instead.
+  template <typename Task>
+  void post_locked(Task task) {
+    const bool posted = context_.executor.post(
+        [self = this->ref(), task = std::move(task)]() mutable { task(*self); });
+    if (!posted) finish_locked(Derived::shutting_down());
+  }
+
+  void finish_locked(const grpc::Status& status) {
+    if (finish_called_) return;
+    finish_called_ = true;
+    self().on_finish_locked();
+    this->Finish(status);
+  }
+
+  // A write that fails means the stream is broken (cancelled, or the peer went away).
+  void write_failed_locked() {
+    finish_locked({grpc::StatusCode::CANCELLED, "Stream write failed"});
+  }
+
+  void on_finish_locked() {}
+  void on_done() {}
+
+  const ReactorContext context_;
+  std::mutex mutex_;
+  bool finish_called_ = false;  // guarded by mutex_
+
+ private:
+  Derived& self() { return static_cast<Derived&>(*this); }
+};
+
+}  // namespace orderstream::transport
