@@ -1,0 +1,55 @@
+// unary: CreateOrder throughput and latency under closed-loop load: C calls outstanding at all
+// times for T seconds, every order new (ids unique to the run), so each call is one committed
+// transaction. Latency is the client's: call start -> response.
+#include <memory>
+
+#include "bench/connection.h"
+#include "bench/scenario_support.h"
+#include "bench/scenarios.h"
+#include "bench/unary_load.h"
+#include "order_service.grpc.pb.h"
+
+namespace orderstream::bench {
+
+ScenarioResult run_unary(const ScenarioContext& context, const UnaryArgs& args) {
+  ScenarioResult result;
+  result.name = "unary";
+  result.title = "CreateOrder, " + std::to_string(args.in_flight) + " calls in flight for " +
+                 format_number(args.seconds, 0) + " s";
+  result.headline_key = "calls_per_s";
+  result.param("in_flight", args.in_flight);
+  result.param("seconds", args.seconds);
+  const Deadline deadline = context.deadline();
+  const auto channel = connect_channel(context.target, deadline);
+  const auto stub = ecommerce::orders::OrderService::NewStub(channel);
+
+  const std::string prefix = "u" + context.run_id + "-";
+  const FillUnaryOrder fill = [&](int slot, int64_t index, ecommerce::orders::Order& order) {
+    order.set_order_id(prefix + std::to_string(slot) + "-" + std::to_string(index));
+    order.set_customer_id("bench-unary-" + std::to_string(slot));
+    order.set_total(12.5F);
+  };
+  const StartUnaryCall start = [&](grpc::ClientContext* call, const ecommerce::orders::Order* order,
+                                   ecommerce::orders::OrderResponse* response,
+                                   std::function<void(grpc::Status)> done) {
+    stub->async()->CreateOrder(call, order, response, std::move(done));
+  };
+
+  progress(result.name, result.title);
+  ProcessWindow server = server_window(context);
+  ProcessWindow client = client_window();
+  server.start();
+  client.start();
+  UnaryLoadOutcome outcome = run_unary_load(args.in_flight, args.seconds, start, fill, deadline);
+  server.stop();
+  client.stop();
+
+  const int64_t calls = outcome.ok_calls;
+  add_unary_figures(result, outcome);
+  add_server_cpu(result, server, calls, "calls");
+  add_server_memory(result, server);
+  add_client_figures(result, client);
+  return result;
+}
+
+}  // namespace orderstream::bench

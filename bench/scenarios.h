@@ -1,0 +1,92 @@
+// The benchmark scenarios: the context they share, their arguments (one struct each; the defaults
+// are the documented ones), and one entry point each. A scenario measures one shape of the order
+// service, or of the no-database TransportBench service, verifies what it received, and returns
+// its figures; it prints nothing but progress lines on stderr. Setup failures (no server, service
+// not served) are thrown as std::runtime_error; verification failures land in the result.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "bench/clock.h"
+#include "bench/report.h"
+
+namespace orderstream::bench {
+
+struct ScenarioContext {
+  std::string target;
+  std::optional<pid_t> server_pid;
+  double max_seconds = 300;  // safety limit per scenario: every loop and wait ends by then
+  std::string run_id;        // makes the order ids of this run unique in the database
+
+  Deadline deadline() const { return Deadline(max_seconds); }
+};
+
+struct BulkArgs {
+  int64_t orders = 1'000'000;
+  int streams = 1;
+  int customers = 1'000;
+};
+
+struct HistoryArgs {
+  int64_t events = 1'000'000;
+  int streams = 1;
+};
+
+struct FanoutArgs {
+  int subscribers = 1'000;
+  int channels = 4;
+  int orders = 100;
+  double rate = 100;
+  int updates = 300;
+  double drain_seconds = 30;  // after the last update, how long stragglers may take
+  int idle_subscribers = 0;   // > 0: the idle-subscriber memory mode instead
+};
+
+struct UnaryArgs {
+  int in_flight = 64;
+  double seconds = 10;
+};
+
+struct TransportArgs {
+  HistoryArgs history;
+  BulkArgs bulk;
+  UnaryArgs unary;
+};
+
+struct AllArgs {
+  BulkArgs bulk;
+  HistoryArgs history;
+  UnaryArgs unary;
+  FanoutArgs fanout;
+};
+
+using ResultSink = std::function<void(const ScenarioResult&)>;
+
+ScenarioResult run_bulk(const ScenarioContext& context, const BulkArgs& args);
+ScenarioResult run_history(const ScenarioContext& context, const HistoryArgs& args);
+ScenarioResult run_fanout(const ScenarioContext& context, const FanoutArgs& args);
+ScenarioResult run_idle_subscribers(const ScenarioContext& context, const FanoutArgs& args);
+ScenarioResult run_unary(const ScenarioContext& context, const UnaryArgs& args);
+// Three results: transport.history, transport.bulk, transport.unary; each is passed to `sink`
+// as soon as it is measured.
+std::vector<ScenarioResult> run_transport(const ScenarioContext& context, const TransportArgs& args,
+                                          const ResultSink& sink);
+// Every scenario in turn (each with its own safety limit), then the ratios of each throughput to
+// its transport ceiling.
+std::vector<ScenarioResult> run_all(const ScenarioContext& context, const AllArgs& args,
+                                    const ResultSink& sink, std::vector<Ratio>& ratios);
+
+// Runs `scenario`, turning an exception into a failed result named `name`.
+ScenarioResult run_guarded(const std::string& name,
+                           const std::function<ScenarioResult()>& scenario);
+
+// Progress on stderr, prefixed by the scenario name.
+void progress(const std::string& scenario, const std::string& message);
+
+}  // namespace orderstream::bench
