@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "transport/proto_mapping.h"
+#include "transport/write_coalescing.h"
 
 namespace orderstream::transport {
 
@@ -76,19 +77,21 @@ void WatchReactor::offer_locked(::ecommerce::orders::OrderUpdate update) {
   Subscription& subscription = it->second;
   if (update.sequence() <= subscription.last_sequence) return;
   subscription.last_sequence = update.sequence();
-  if (!subscription.pending) ready_.push_back(update.order_id());
+  if (!subscription.pending) ready_.push_back(&subscription);
   subscription.pending = std::move(update);  // replaces an unsent older update: conflation
   write_next_locked();
 }
 
 void WatchReactor::write_next_locked() {
   if (write_in_flight_ || finish_called_ || ready_.empty()) return;
-  Subscription& subscription = subscriptions_.at(ready_.front());
+  Subscription& subscription = *ready_.front();
   ready_.pop_front();
   message_ = std::move(*subscription.pending);
   subscription.pending.reset();
   write_in_flight_ = true;
-  StartWrite(&message_);
+  // A backlog (a burst of updates, a slow reader) leaves in coalesced writes.
+  StartWrite(&message_, coalesced_write_options(first_write_, !ready_.empty()));
+  first_write_ = false;
 }
 
 void WatchReactor::OnWriteDone(bool ok) {

@@ -57,8 +57,11 @@ class WatchReactor final : public ManagedStream<WatchReactor, WatchStream>, publ
 
   ::ecommerce::orders::OrderID request_;  // the read buffer
   std::unordered_map<std::string, Subscription> subscriptions_;
-  std::deque<std::string> ready_;  // ids whose slot holds an update, oldest first
+  // Subscriptions whose slot holds an update, oldest first. Map nodes never move, and none is
+  // erased before OnDone, so the pointers stay valid.
+  std::deque<Subscription*> ready_;
   bool write_in_flight_ = false;
+  bool first_write_ = true;
   ::ecommerce::orders::OrderUpdate message_;  // borrowed by gRPC until OnWriteDone
 };
 
