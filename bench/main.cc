@@ -190,6 +190,15 @@ int run(int argc, char** argv) {
   add_bulk_flags(transport_command, transport.bulk);
   add_unary_flags(transport_command, transport.unary);
 
+  RawStoreArgs raw_store;
+  auto* raw_command = app.add_subcommand(
+      "raw-store", "the bulk rows straight into SqliteOrderStore, no gRPC: the database ceiling");
+  add_common_flags(raw_command, common);
+  add_bulk_flags(raw_command, raw_store.bulk);
+  std::string sync = "full";
+  raw_command->add_option("--sync", sync, "full or normal, as the server's --sync")
+      ->check(CLI::IsMember({"full", "normal"}));
+
   auto* all_command = app.add_subcommand(
       "all", "transport, bulk, history, unary and fanout in one run, with ratios to the ceilings");
   add_common_flags(all_command, common);
@@ -197,6 +206,8 @@ int run(int argc, char** argv) {
   add_history_flags(all_command, all.history, nullptr);
   add_unary_flags(all_command, all.unary);
   add_fanout_flags(all_command, all.fanout, "--fanout-orders");
+  all_command->add_option("--sync", sync, "full or normal: the raw-store baseline's sync mode")
+      ->check(CLI::IsMember({"full", "normal"}));
 
   try {
     app.parse(argc, argv);
@@ -204,6 +215,7 @@ int run(int argc, char** argv) {
     // --help is a success; any other parse error is a usage error, exit 2 like the CLI's.
     return app.exit(e) == 0 ? 0 : 2;
   }
+  raw_store.synchronous_full = all.raw_store.synchronous_full = sync == "full";
   // One --streams for both streaming shapes where they share a command.
   transport.history.streams = transport.bulk.streams;
   all.history.streams = all.bulk.streams;
@@ -243,6 +255,9 @@ int run(int argc, char** argv) {
   } else if (unary_command->parsed()) {
     report.scenario = "unary";
     single("unary", [&] { return run_unary(context, unary); });
+  } else if (raw_command->parsed()) {
+    report.scenario = "raw-store";
+    single("raw-store", [&] { return run_raw_store(context, raw_store); });
   } else if (transport_command->parsed()) {
     report.scenario = "transport";
     report.results = run_transport(context, transport, print);

@@ -1,4 +1,5 @@
-// all: every scenario in one run, transport ceilings first, then bulk, history, unary and fanout,
+// all: every scenario in one run, transport ceilings first, then bulk, raw-store (the database's
+// own ceiling for bulk), history, unary and fanout,
 // each with its own safety limit; then each throughput over its ceiling from the same run. The
 // fan-out ratio divides deliveries/s by the transport's streamed events/s: both are messages
 // pushed from server to client, though fan-out's rate is set by the generator, so its ratio says
@@ -43,11 +44,15 @@ std::vector<ScenarioResult> run_all(const ScenarioContext& context, const AllArg
     sink(results.back());
   };
   run("bulk", [&] { return run_bulk(context, args.bulk); });
+  RawStoreArgs raw = args.raw_store;
+  raw.bulk = args.bulk;
+  run("raw-store", [&] { return run_raw_store(context, raw); });
   run("history", [&] { return run_history(context, args.history); });
   run("unary", [&] { return run_unary(context, args.unary); });
   run("fanout", [&] { return run_fanout(context, args.fanout); });
 
   ratios.push_back(ratio_of(results, "bulk", "bulk", "transport.bulk"));
+  ratios.push_back(ratio_of(results, "bulk/raw-store", "bulk", "raw-store"));
   ratios.push_back(ratio_of(results, "history", "history", "transport.history"));
   ratios.push_back(ratio_of(results, "unary", "unary", "transport.unary"));
   ratios.push_back(ratio_of(results, "fanout", "fanout", "transport.history"));

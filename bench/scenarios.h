@@ -59,8 +59,15 @@ struct TransportArgs {
   UnaryArgs unary;
 };
 
+// The bulk scenario's rows, straight into the store (see scenario_raw_store.cc).
+struct RawStoreArgs {
+  BulkArgs bulk;
+  bool synchronous_full = true;  // as the server's --sync full
+};
+
 struct AllArgs {
   BulkArgs bulk;
+  RawStoreArgs raw_store;
   HistoryArgs history;
   UnaryArgs unary;
   FanoutArgs fanout;
@@ -73,6 +80,7 @@ ScenarioResult run_history(const ScenarioContext& context, const HistoryArgs& ar
 ScenarioResult run_fanout(const ScenarioContext& context, const FanoutArgs& args);
 ScenarioResult run_idle_subscribers(const ScenarioContext& context, const FanoutArgs& args);
 ScenarioResult run_unary(const ScenarioContext& context, const UnaryArgs& args);
+ScenarioResult run_raw_store(const ScenarioContext& context, const RawStoreArgs& args);
 // Three results: transport.history, transport.bulk, transport.unary; each is passed to `sink`
 // as soon as it is measured.
 std::vector<ScenarioResult> run_transport(const ScenarioContext& context, const TransportArgs& args,

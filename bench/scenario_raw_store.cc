@@ -1,0 +1,79 @@
+// raw-store: the rows of the bulk scenario inserted straight through the server's own SQLite
+// store (SqliteOrderStore::create_orders, in transactions as large as the bulk reactor's largest
+// batch) with no gRPC in between, into a fresh file beside the server's. It is the database's
+// ceiling for the bulk path, measured in the same run: bulk / raw-store says what the streaming
+// path costs on top of the inserts themselves.
+#include <unistd.h>
+
+#include <filesystem>
+#include <vector>
+
+#include "bench/bulk_stream.h"
+#include "bench/scenario_support.h"
+#include "bench/scenarios.h"
+#include "domain/order.h"
+#include "storage/sqlite_order_store.h"
+
+namespace orderstream::bench {
+namespace {
+
+// The bulk reactor's largest batch (src/transport/bulk_reactor.cc): under a fast writer its
+// batches grow to this size, so the raw run uses it too.
+constexpr int64_t kBatch = 32768;
+
+}  // namespace
+
+ScenarioResult run_raw_store(const ScenarioContext& context, const RawStoreArgs& args) {
+  ScenarioResult result;
+  result.name = "raw-store";
+  result.title = std::to_string(args.bulk.orders) + " orders through SqliteOrderStore, no gRPC (" +
+                 (args.synchronous_full ? "sync full" : "sync normal") + ")";
+  result.headline_key = "orders_per_s";
+  result.param("orders", static_cast<double>(args.bulk.orders));
+  result.param("batch", static_cast<double>(kBatch));
+  const Deadline deadline = context.deadline();
+
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("orderstream-raw-" + std::to_string(getpid()) + "-" + context.run_id);
+  std::filesystem::create_directories(dir);
+  int64_t inserted = 0;
+  ProcessWindow client = client_window();
+  Clock::time_point start;
+  Clock::time_point end;
+  {
+    storage::SqliteOrderStore store(storage::SqliteOptions{
+        .path = (dir / "orders.db").string(), .synchronous_full = args.synchronous_full});
+    BulkOrderMaker maker("r", context.run_id, 1, args.bulk.customers);
+    ecommerce::orders::Order order;
+    std::vector<NewOrder> batch;
+    progress(result.name, result.title);
+    client.start();
+    start = Clock::now();
+    while (inserted < args.bulk.orders && !deadline.expired()) {
+      batch.clear();
+      for (int64_t i = 0; i < kBatch && inserted + i < args.bulk.orders; ++i) {
+        maker.fill(0, inserted + i, order);
+        batch.push_back(NewOrder{order.order_id(), order.customer_id(), order.total()});
+      }
+      store.create_orders(batch, 1'700'000'000'000);
+      inserted += static_cast<int64_t>(batch.size());
+    }
+    end = Clock::now();
+    client.stop();
+  }
+  std::error_code ignored;
+  std::filesystem::remove_all(dir, ignored);
+
+  const double seconds = std::chrono::duration<double>(end - start).count();
+  result.add("orders_per_s", "throughput", "orders/s", inserted / seconds);
+  result.add("seconds", "first insert -> last commit", "s", seconds, 2);
+  result.add("orders", "orders committed", "orders", static_cast<double>(inserted));
+  add_client_figures(result, client);
+  if (inserted != args.bulk.orders) {
+    result.fail("inserted " + std::to_string(inserted) + " of " + std::to_string(args.bulk.orders) +
+                " orders before the time limit");
+  }
+  return result;
+}
+
+}  // namespace orderstream::bench
