@@ -198,6 +198,11 @@ int run(int argc, char** argv) {
   std::string sync = "full";
   raw_command->add_option("--sync", sync, "full or normal, as the server's --sync")
       ->check(CLI::IsMember({"full", "normal"}));
+  raw_command
+      ->add_option("--batch", raw_store.batch,
+                   "orders per transaction (the bulk reactor's batches grow to 32768)")
+      ->check(CLI::Range(1, 1'000'000))
+      ->capture_default_str();
 
   auto* all_command = app.add_subcommand(
       "all", "transport, bulk, history, unary and fanout in one run, with ratios to the ceilings");

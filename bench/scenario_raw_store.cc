@@ -15,13 +15,6 @@
 #include "storage/sqlite_order_store.h"
 
 namespace orderstream::bench {
-namespace {
-
-// The bulk reactor's largest batch (src/transport/bulk_reactor.cc): under a fast writer its
-// batches grow to this size, so the raw run uses it too.
-constexpr int64_t kBatch = 32768;
-
-}  // namespace
 
 ScenarioResult run_raw_store(const ScenarioContext& context, const RawStoreArgs& args) {
   ScenarioResult result;
@@ -30,7 +23,7 @@ ScenarioResult run_raw_store(const ScenarioContext& context, const RawStoreArgs&
                  (args.synchronous_full ? "sync full" : "sync normal") + ")";
   result.headline_key = "orders_per_s";
   result.param("orders", static_cast<double>(args.bulk.orders));
-  result.param("batch", static_cast<double>(kBatch));
+  result.param("batch", static_cast<double>(args.batch));
   const Deadline deadline = context.deadline();
 
   const auto dir = std::filesystem::temp_directory_path() /
@@ -51,7 +44,7 @@ ScenarioResult run_raw_store(const ScenarioContext& context, const RawStoreArgs&
     start = Clock::now();
     while (inserted < args.bulk.orders && !deadline.expired()) {
       batch.clear();
-      for (int64_t i = 0; i < kBatch && inserted + i < args.bulk.orders; ++i) {
+      for (int64_t i = 0; i < args.batch && inserted + i < args.bulk.orders; ++i) {
         maker.fill(0, inserted + i, order);
         batch.push_back(NewOrder{order.order_id(), order.customer_id(), order.total()});
       }

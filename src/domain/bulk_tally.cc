@@ -11,8 +11,16 @@ void BulkTally::add_failure(std::string message) {
 
 std::string invalid_order_message(const std::string& order_id, int64_t position,
                                   const std::string& reason) {
-  const std::string name = order_id.empty() ? "#" + std::to_string(position) : order_id;
-  return "Invalid order: " + name + ": " + reason;
+  std::string message = "Invalid order: ";
+  if (order_id.empty()) {
+    message += '#';
+    message += std::to_string(position);
+  } else {
+    message += order_id;
+  }
+  message += ": ";
+  message += reason;
+  return message;
 }
 
 }  // namespace orderstream
