@@ -32,6 +32,10 @@ std::string_view to_string(OrderStatus status) {
 }
 
 std::optional<OrderStatus> parse_order_status(std::string_view text) {
+  // The exact spelling first: stores hand back every history row's status this way.
+  for (const auto& [value, name] : kNames) {
+    if (text == name) return value;
+  }
   for (const auto& [value, name] : kNames) {
     if (equals_ignoring_case(text, name)) return value;
   }
