@@ -21,4 +21,17 @@ std::vector<std::shared_ptr<grpc::Channel>> connect_channels(const std::string& 
 
 std::shared_ptr<grpc::Channel> connect_channel(const std::string& target, const Deadline& deadline);
 
+// A stub of `Service` on each of `count` channels from connect_channels (a stub keeps its
+// channel, and so its connection, alive).
+template <typename Service>
+std::vector<std::unique_ptr<typename Service::Stub>> connect_stubs(const std::string& target,
+                                                                   int count,
+                                                                   const Deadline& deadline) {
+  std::vector<std::unique_ptr<typename Service::Stub>> stubs;
+  for (const auto& channel : connect_channels(target, count, deadline)) {
+    stubs.push_back(Service::NewStub(channel));
+  }
+  return stubs;
+}
+
 }  // namespace orderstream::bench

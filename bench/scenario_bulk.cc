@@ -23,11 +23,8 @@ ScenarioResult run_bulk(const ScenarioContext& context, const BulkArgs& args) {
   result.param("customers", args.customers);
   const Deadline deadline = context.deadline();
 
-  const auto channels = connect_channels(context.target, args.streams, deadline);
-  std::vector<std::unique_ptr<ecommerce::orders::OrderService::Stub>> stubs;
-  for (const auto& channel : channels)
-    stubs.push_back(ecommerce::orders::OrderService::NewStub(channel));
-
+  const auto stubs =
+      connect_stubs<ecommerce::orders::OrderService>(context.target, args.streams, deadline);
   // Per stream: its id prefix and a reusable id buffer, so the hot loop does not allocate.
   BulkOrderMaker maker("b", context.run_id, args.streams, args.customers);
   const FillOrder fill = maker.filler();
@@ -37,26 +34,15 @@ ScenarioResult run_bulk(const ScenarioContext& context, const BulkArgs& args) {
   };
 
   progress(result.name, "writing " + result.title);
-  ProcessWindow server = server_window(context);
-  ProcessWindow client = client_window();
-  server.start();
-  client.start();
-  const BulkRunOutcome outcome = run_bulk_streams(args.streams, args.orders, open, fill, deadline);
-  server.stop();
-  client.stop();
-
-  const double seconds = outcome.seconds();
-  result.add("orders_per_s", "throughput", "orders/s",
-             seconds > 0 ? std::optional(static_cast<double>(outcome.success_count) / seconds)
-                         : std::nullopt);
-  result.add("seconds", "first write -> last response", "s", seconds, 2);
-  result.add("success_count", "orders committed", "orders",
-             static_cast<double>(outcome.success_count));
-  result.add("failure_count", "orders failed", "orders",
-             static_cast<double>(outcome.failure_count));
-  add_server_cpu(result, server, args.orders, "orders");
-  add_server_memory(result, server);
-  add_client_figures(result, client);
+  const BulkRunOutcome outcome = measure(
+      result, context, "orders",
+      [&] { return run_bulk_streams(args.streams, args.orders, open, fill, deadline); },
+      [&](const BulkRunOutcome& run) {
+        add_bulk_figures(result, run, "orders committed", args.orders);
+        result.add("failure_count", "orders failed", "orders",
+                   static_cast<double>(run.failure_count));
+        return args.orders;
+      });
   if (args.streams > 1) {
     std::vector<double> per_stream;
     for (const auto& stream : outcome.streams) {
@@ -64,12 +50,6 @@ ScenarioResult run_bulk(const ScenarioContext& context, const BulkArgs& args) {
                                                 : 0);
     }
     result.add_series("per_stream_orders_per_s", "per stream", "orders/s", per_stream);
-  }
-
-  for (const auto& problem : outcome.problems()) result.fail(problem);
-  if (outcome.success_count != args.orders) {
-    result.fail("success_count " + std::to_string(outcome.success_count) +
-                " != " + std::to_string(args.orders) + " orders sent");
   }
   return result;
 }

@@ -46,16 +46,14 @@ ScenarioResult run_fanout(const ScenarioContext& context, const FanoutArgs& args
   }
   auto board = std::make_shared<FanoutBoard>("f" + context.run_id + "-", final_steps);
   // One more connection for the generator, so updates do not queue behind deliveries.
-  auto channels = connect_channels(context.target, args.channels + 1, deadline);
-  std::vector<std::unique_ptr<ecommerce::orders::OrderService::Stub>> stubs;
-  for (const auto& channel : channels)
-    stubs.push_back(ecommerce::orders::OrderService::NewStub(channel));
+  const auto stubs =
+      connect_stubs<ecommerce::orders::OrderService>(context.target, args.channels + 1, deadline);
   auto& generator_stub = *stubs.back();
 
-  ProcessWindow server = server_window(context);
-  ProcessWindow client = client_window();
-  server.start();
-  client.start();
+  // Not measure(): the server's RSS is read mid-load, and a failed subscription ends the scenario
+  // before any update is generated.
+  ProcessWindows windows(context);
+  windows.start();
 
   progress(result.name, "subscribing " + std::to_string(args.subscribers) + " streams to " +
                             std::to_string(args.orders) + " orders each");
@@ -67,7 +65,7 @@ ScenarioResult run_fanout(const ScenarioContext& context, const FanoutArgs& args
   const bool all_acked =
       board->wait_for(FanoutBoard::Counter::kAcked, args.subscribers, deadline.at());
   const double subscribe_seconds = seconds_between(subscribe_start, Clock::now());
-  const std::optional<int64_t> rss_subscribed = server.rss_now_kib();
+  const std::optional<int64_t> rss_subscribed = windows.server.rss_now_kib();
   result.add("subscribe_seconds", "subscribe until all acknowledged", "s", subscribe_seconds, 2);
   if (!all_acked) {
     result.fail("only " + std::to_string(board->value(FanoutBoard::Counter::kAcked)) + " of " +
@@ -83,8 +81,7 @@ ScenarioResult run_fanout(const ScenarioContext& context, const FanoutArgs& args
   const bool all_complete =
       board->wait_for(FanoutBoard::Counter::kComplete, args.subscribers,
                       std::min(deadline.at(), Clock::now() + to_duration(args.drain_seconds)));
-  server.stop();
-  client.stop();
+  windows.stop();
   const bool all_closed = fleet.close(SubscriberFleet::kCloseSeconds);
 
   int64_t delivered = 0;
@@ -138,15 +135,13 @@ ScenarioResult run_fanout(const ScenarioContext& context, const FanoutArgs& args
   result.add("server_rss_subscribed_kib", "server RSS with all subscribed", "KiB",
              rss_subscribed ? std::optional(static_cast<double>(*rss_subscribed)) : std::nullopt);
   std::optional<double> per_subscriber;
-  if (rss_subscribed && server.rss_before_kib()) {
+  if (rss_subscribed && windows.server.rss_before_kib()) {
     per_subscriber =
-        static_cast<double>(*rss_subscribed - *server.rss_before_kib()) / args.subscribers;
+        static_cast<double>(*rss_subscribed - *windows.server.rss_before_kib()) / args.subscribers;
   }
   result.add("server_kib_per_subscriber", "server RSS growth per subscriber (K orders)", "KiB",
              per_subscriber, 2);
-  add_server_cpu(result, server, delivered, "deliveries");
-  add_server_memory(result, server);
-  add_client_figures(result, client);
+  add_window_figures(result, windows, delivered, "deliveries");
 
   if (!all_closed) result.fail("some subscriber streams did not end after cancellation");
   if (generated.failed_calls > 0) {

@@ -84,10 +84,8 @@ ScenarioResult run_history(const ScenarioContext& context, const HistoryArgs& ar
   const std::string customer = "bench-history-" + std::to_string(args.events);
   const std::string marker = customer + "-loaded";
 
-  const auto channels = connect_channels(context.target, args.streams, deadline);
-  std::vector<std::unique_ptr<ecommerce::orders::OrderService::Stub>> stubs;
-  for (const auto& channel : channels)
-    stubs.push_back(ecommerce::orders::OrderService::NewStub(channel));
+  const auto stubs =
+      connect_stubs<ecommerce::orders::OrderService>(context.target, args.streams, deadline);
 
   if (marker_exists(*stubs.front(), marker, deadline)) {
     result.note("customer " + customer + " was already loaded");
@@ -106,19 +104,12 @@ ScenarioResult run_history(const ScenarioContext& context, const HistoryArgs& ar
     user.set_id(customer);
     return stubs[stream]->GetOrderHistory(call, user);
   };
-  ProcessWindow server = server_window(context);
-  ProcessWindow client = client_window();
-  server.start();
-  client.start();
-  const HistoryRunOutcome outcome =
-      run_history_streams(args.streams, args.events, open, /*check_order=*/true, deadline);
-  server.stop();
-  client.stop();
-
-  const int64_t total_events = add_history_figures(result, outcome, args.events);
-  add_server_cpu(result, server, total_events, "events");
-  add_server_memory(result, server);
-  add_client_figures(result, client);
+  measure(
+      result, context, "events",
+      [&] {
+        return run_history_streams(args.streams, args.events, open, /*check_order=*/true, deadline);
+      },
+      [&](const HistoryRunOutcome& run) { return add_history_figures(result, run, args.events); });
   return result;
 }
 

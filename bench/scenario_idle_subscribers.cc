@@ -77,23 +77,19 @@ ScenarioResult run_idle_subscribers(const ScenarioContext& context, const Fanout
   result.param("idle_subscribers", streams);
   result.param("channels", args.channels);
   const Deadline deadline = context.deadline();
-  Stubs stubs;
-  for (const auto& channel : connect_channels(context.target, args.channels, deadline)) {
-    stubs.push_back(ecommerce::orders::OrderService::NewStub(channel));
-  }
+  Stubs stubs =
+      connect_stubs<ecommerce::orders::OrderService>(context.target, args.channels, deadline);
 
-  ProcessWindow server = server_window(context);
-  ProcessWindow client = client_window();
-  server.start();
-  client.start();
+  ProcessWindows windows(context);
+  ProcessWindow& server = windows.server;
+  windows.start();
   progress(result.name, "opening " + std::to_string(streams) + " idle streams, then cancelling");
   const Round first = open_and_cancel(context, "i", streams, stubs, server, deadline);
   std::this_thread::sleep_for(kSettle);
   const auto rss_settled = server.rss_now_kib();
   progress(result.name, "opening and cancelling " + std::to_string(streams) + " more");
   const Round second = open_and_cancel(context, "j", streams, stubs, server, deadline);
-  server.stop();
-  client.stop();
+  windows.stop();
 
   const auto growth_per_stream = [&](std::optional<int64_t> from, std::optional<int64_t> to) {
     if (!from || !to) return std::optional<double>();
@@ -111,7 +107,7 @@ ScenarioResult run_idle_subscribers(const ScenarioContext& context, const Fanout
   result.add("server_rss_reopened_kib", "server RSS with M reopened", "KiB", kib(second.rss_open));
   result.add("server_peak_rss_kib", "server peak RSS", "KiB", kib(server.peak_kib()));
   result.add("client_rss_open_kib", "client RSS with all open", "KiB", kib(first.client_rss_open));
-  add_client_figures(result, client);
+  add_client_figures(result, windows.client);
   result.note(
       "freed memory may stay with the server's allocator and the server exposes no open-stream "
       "count: a much smaller growth on reopening shows the cancelled streams were released");

@@ -9,12 +9,7 @@
 
 namespace orderstream::bench {
 
-ProcessWindow server_window(const ScenarioContext& context) {
-  if (!context.server_pid) return ProcessWindow(std::nullopt);
-  return ProcessWindow(ProcessProbe::of_pid(*context.server_pid));
-}
-
-ProcessWindow client_window() { return ProcessWindow(ProcessProbe::self()); }
+namespace {
 
 void add_server_memory(ScenarioResult& result, const ProcessWindow& server) {
   const auto as_double = [](std::optional<int64_t> v) -> std::optional<double> {
@@ -32,6 +27,45 @@ void add_server_memory(ScenarioResult& result, const ProcessWindow& server) {
   result.add("server_peak_growth_kib", "server peak RSS growth", "KiB", growth);
 }
 
+void add_server_cpu(ScenarioResult& result, const ProcessWindow& server, int64_t items,
+                    const std::string& what) {
+  const auto cpu = server.cpu_seconds();
+  result.add("server_cpu_s", "server CPU", "s", cpu, 2);
+  std::optional<double> per_million;
+  if (cpu && items > 0) per_million = *cpu / (static_cast<double>(items) / 1e6);
+  result.add("server_cpu_s_per_million_" + what, "server CPU per million " + what, "s", per_million,
+             2);
+}
+
+ProcessWindow server_window(const ScenarioContext& context) {
+  if (!context.server_pid) return ProcessWindow(std::nullopt);
+  return ProcessWindow(ProcessProbe::of_pid(*context.server_pid));
+}
+
+}  // namespace
+
+ProcessWindow client_window() { return ProcessWindow(ProcessProbe::self()); }
+
+ProcessWindows::ProcessWindows(const ScenarioContext& context)
+    : server(server_window(context)), client(client_window()) {}
+
+void ProcessWindows::start() {
+  server.start();
+  client.start();
+}
+
+void ProcessWindows::stop() {
+  server.stop();
+  client.stop();
+}
+
+void add_window_figures(ScenarioResult& result, const ProcessWindows& windows, int64_t items,
+                        const std::string& what) {
+  add_server_cpu(result, windows.server, items, what);
+  add_server_memory(result, windows.server);
+  add_client_figures(result, windows.client);
+}
+
 void add_client_figures(ScenarioResult& result, const ProcessWindow& client) {
   result.add("client_cpu_s", "client CPU", "s", client.cpu_seconds(), 2);
   if (client.peak_kib()) {
@@ -44,17 +78,22 @@ void add_client_figures(ScenarioResult& result, const ProcessWindow& client) {
   result.note("client peak RSS is the process lifetime peak (getrusage): could not reset it");
 }
 
-void add_server_cpu(ScenarioResult& result, const ProcessWindow& server, int64_t items,
-                    const std::string& what) {
-  const auto cpu = server.cpu_seconds();
-  result.add("server_cpu_s", "server CPU", "s", cpu, 2);
-  std::optional<double> per_million;
-  if (cpu && items > 0) per_million = *cpu / (static_cast<double>(items) / 1e6);
-  result.add("server_cpu_s_per_million_" + what, "server CPU per million " + what, "s", per_million,
-             2);
+void add_bulk_figures(ScenarioResult& result, const BulkRunOutcome& outcome,
+                      const std::string& counted_label, int64_t orders_sent) {
+  const double seconds = outcome.seconds();
+  result.add("orders_per_s", "throughput", "orders/s",
+             seconds > 0 ? std::optional(static_cast<double>(outcome.success_count) / seconds)
+                         : std::nullopt);
+  result.add("seconds", "first write -> last response", "s", seconds, 2);
+  result.add("success_count", counted_label, "orders", static_cast<double>(outcome.success_count));
+  for (const auto& problem : outcome.problems()) result.fail(problem);
+  if (outcome.success_count != orders_sent) {
+    result.fail("success_count " + std::to_string(outcome.success_count) +
+                " != " + std::to_string(orders_sent) + " orders sent");
+  }
 }
 
-void add_unary_figures(ScenarioResult& result, UnaryLoadOutcome& outcome) {
+int64_t add_unary_figures(ScenarioResult& result, UnaryLoadOutcome& outcome) {
   const LatencySummary latency = summarize_latencies(std::move(outcome.latencies_ns));
   result.add(
       "calls_per_s", "throughput", "calls/s",
@@ -75,6 +114,7 @@ void add_unary_figures(ScenarioResult& result, UnaryLoadOutcome& outcome) {
                 "); first: " + outcome.first_failure);
   }
   if (!outcome.all_completed) result.fail("some calls never completed within the safety limit");
+  return outcome.ok_calls;
 }
 
 int64_t add_history_figures(ScenarioResult& result, const HistoryRunOutcome& outcome,

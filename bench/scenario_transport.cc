@@ -18,18 +18,7 @@ namespace orderstream::bench {
 
 namespace {
 
-using Stub = orderstream::bench::TransportBench::Stub;
-
 constexpr const char* kNotServedHint = " (is the server running with --bench-transport?)";
-
-std::vector<std::unique_ptr<Stub>> make_stubs(const ScenarioContext& context, int count,
-                                              const Deadline& deadline) {
-  std::vector<std::unique_ptr<Stub>> stubs;
-  for (const auto& channel : connect_channels(context.target, count, deadline)) {
-    stubs.push_back(orderstream::bench::TransportBench::NewStub(channel));
-  }
-  return stubs;
-}
 
 void hint_if_unimplemented(ScenarioResult& result) {
   for (auto& failure : result.failures) {
@@ -46,26 +35,20 @@ ScenarioResult transport_history(const ScenarioContext& context, const HistoryAr
   result.param("events", static_cast<double>(args.events));
   result.param("streams", args.streams);
   const Deadline deadline = context.deadline();
-  const auto stubs = make_stubs(context, args.streams, deadline);
+  const auto stubs = connect_stubs<TransportBench>(context.target, args.streams, deadline);
   const OpenHistoryStream open = [&](int stream, grpc::ClientContext* call) {
     orderstream::bench::HistoryRequest request;
     request.set_count(args.events);
     return stubs[stream]->History(call, request);
   };
   progress(result.name, result.title);
-  ProcessWindow server = server_window(context);
-  ProcessWindow client = client_window();
-  server.start();
-  client.start();
-  const HistoryRunOutcome outcome =
-      run_history_streams(args.streams, args.events, open, /*check_order=*/false, deadline);
-  server.stop();
-  client.stop();
-
-  const int64_t total_events = add_history_figures(result, outcome, args.events);
-  add_server_cpu(result, server, total_events, "events");
-  add_server_memory(result, server);
-  add_client_figures(result, client);
+  measure(
+      result, context, "events",
+      [&] {
+        return run_history_streams(args.streams, args.events, open, /*check_order=*/false,
+                                   deadline);
+      },
+      [&](const HistoryRunOutcome& run) { return add_history_figures(result, run, args.events); });
   hint_if_unimplemented(result);
   return result;
 }
@@ -79,7 +62,7 @@ ScenarioResult transport_bulk(const ScenarioContext& context, const BulkArgs& ar
   result.param("orders", static_cast<double>(args.orders));
   result.param("streams", args.streams);
   const Deadline deadline = context.deadline();
-  const auto stubs = make_stubs(context, args.streams, deadline);
+  const auto stubs = connect_stubs<TransportBench>(context.target, args.streams, deadline);
   // The same message contents as the bulk scenario's, so the same bytes cross the wire.
   BulkOrderMaker maker("t", context.run_id, args.streams, args.customers);
   const FillOrder fill = maker.filler();
@@ -88,29 +71,13 @@ ScenarioResult transport_bulk(const ScenarioContext& context, const BulkArgs& ar
     return stubs[stream]->Bulk(call, response);
   };
   progress(result.name, result.title);
-  ProcessWindow server = server_window(context);
-  ProcessWindow client = client_window();
-  server.start();
-  client.start();
-  const BulkRunOutcome outcome = run_bulk_streams(args.streams, args.orders, open, fill, deadline);
-  server.stop();
-  client.stop();
-
-  const double seconds = outcome.seconds();
-  result.add("orders_per_s", "throughput", "orders/s",
-             seconds > 0 ? std::optional(static_cast<double>(outcome.success_count) / seconds)
-                         : std::nullopt);
-  result.add("seconds", "first write -> last response", "s", seconds, 2);
-  result.add("success_count", "orders counted", "orders",
-             static_cast<double>(outcome.success_count));
-  add_server_cpu(result, server, args.orders, "orders");
-  add_server_memory(result, server);
-  add_client_figures(result, client);
-  for (const auto& problem : outcome.problems()) result.fail(problem);
-  if (outcome.success_count != args.orders) {
-    result.fail("success_count " + std::to_string(outcome.success_count) +
-                " != " + std::to_string(args.orders) + " orders sent");
-  }
+  measure(
+      result, context, "orders",
+      [&] { return run_bulk_streams(args.streams, args.orders, open, fill, deadline); },
+      [&](const BulkRunOutcome& run) {
+        add_bulk_figures(result, run, "orders counted", args.orders);
+        return args.orders;
+      });
   hint_if_unimplemented(result);
   return result;
 }
@@ -124,31 +91,18 @@ ScenarioResult transport_unary(const ScenarioContext& context, const UnaryArgs& 
   result.param("in_flight", args.in_flight);
   result.param("seconds", args.seconds);
   const Deadline deadline = context.deadline();
-  const auto stubs = make_stubs(context, 1, deadline);
-  const std::string prefix = "t" + context.run_id + "-u";
-  const FillUnaryOrder fill = [&](int slot, int64_t index, ecommerce::orders::Order& order) {
-    order.set_order_id(prefix + std::to_string(slot) + "-" + std::to_string(index));
-    order.set_customer_id("bench-unary-" + std::to_string(slot));
-    order.set_total(12.5F);
-  };
+  const auto stubs = connect_stubs<TransportBench>(context.target, 1, deadline);
+  const FillUnaryOrder fill = unary_order_filler("t" + context.run_id + "-u");
   const StartUnaryCall start = [&](grpc::ClientContext* call, const ecommerce::orders::Order* order,
                                    ecommerce::orders::OrderResponse* response,
                                    std::function<void(grpc::Status)> done) {
     stubs.front()->async()->Unary(call, order, response, std::move(done));
   };
   progress(result.name, result.title);
-  ProcessWindow server = server_window(context);
-  ProcessWindow client = client_window();
-  server.start();
-  client.start();
-  UnaryLoadOutcome outcome = run_unary_load(args.in_flight, args.seconds, start, fill, deadline);
-  server.stop();
-  client.stop();
-  const int64_t calls = outcome.ok_calls;
-  add_unary_figures(result, outcome);
-  add_server_cpu(result, server, calls, "calls");
-  add_server_memory(result, server);
-  add_client_figures(result, client);
+  measure(
+      result, context, "calls",
+      [&] { return run_unary_load(args.in_flight, args.seconds, start, fill, deadline); },
+      [&](UnaryLoadOutcome& run) { return add_unary_figures(result, run); });
   hint_if_unimplemented(result);
   return result;
 }

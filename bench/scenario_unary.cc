@@ -23,12 +23,7 @@ ScenarioResult run_unary(const ScenarioContext& context, const UnaryArgs& args) 
   const auto channel = connect_channel(context.target, deadline);
   const auto stub = ecommerce::orders::OrderService::NewStub(channel);
 
-  const std::string prefix = "u" + context.run_id + "-";
-  const FillUnaryOrder fill = [&](int slot, int64_t index, ecommerce::orders::Order& order) {
-    order.set_order_id(prefix + std::to_string(slot) + "-" + std::to_string(index));
-    order.set_customer_id("bench-unary-" + std::to_string(slot));
-    order.set_total(12.5F);
-  };
+  const FillUnaryOrder fill = unary_order_filler("u" + context.run_id + "-");
   const StartUnaryCall start = [&](grpc::ClientContext* call, const ecommerce::orders::Order* order,
                                    ecommerce::orders::OrderResponse* response,
                                    std::function<void(grpc::Status)> done) {
@@ -36,19 +31,10 @@ ScenarioResult run_unary(const ScenarioContext& context, const UnaryArgs& args) 
   };
 
   progress(result.name, result.title);
-  ProcessWindow server = server_window(context);
-  ProcessWindow client = client_window();
-  server.start();
-  client.start();
-  UnaryLoadOutcome outcome = run_unary_load(args.in_flight, args.seconds, start, fill, deadline);
-  server.stop();
-  client.stop();
-
-  const int64_t calls = outcome.ok_calls;
-  add_unary_figures(result, outcome);
-  add_server_cpu(result, server, calls, "calls");
-  add_server_memory(result, server);
-  add_client_figures(result, client);
+  measure(
+      result, context, "calls",
+      [&] { return run_unary_load(args.in_flight, args.seconds, start, fill, deadline); },
+      [&](UnaryLoadOutcome& run) { return add_unary_figures(result, run); });
   return result;
 }
 

@@ -4,6 +4,8 @@
 #include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <string>
+#include <utility>
 
 namespace orderstream::bench {
 namespace {
@@ -134,6 +136,14 @@ UnaryLoadOutcome run_unary_load(int in_flight, double seconds, const StartUnaryC
   load->launch();
   const bool all_completed = load->wait();
   return load->outcome(all_completed);
+}
+
+FillUnaryOrder unary_order_filler(std::string id_prefix) {
+  return [prefix = std::move(id_prefix)](int slot, int64_t index, ecommerce::orders::Order& order) {
+    order.set_order_id(prefix + std::to_string(slot) + "-" + std::to_string(index));
+    order.set_customer_id("bench-unary-" + std::to_string(slot));
+    order.set_total(12.5F);
+  };
 }
 
 }  // namespace orderstream::bench

@@ -24,7 +24,7 @@ void WatchReactor::OnReadDone(bool ok) {
     finish_locked({grpc::StatusCode::INVALID_ARGUMENT, "OrderID.id is empty"});
     return;
   }
-  if (subscriptions_.size() >= kMaxSubscriptions && !subscriptions_.contains(request_.id())) {
+  if (queue_.subscriptions() >= kMaxSubscriptions && !queue_.subscribed(request_.id())) {
     finish_locked({grpc::StatusCode::RESOURCE_EXHAUSTED,
                    "Too many subscriptions on one stream (limit " +
                        std::to_string(kMaxSubscriptions) + "); open another stream"});
@@ -37,7 +37,7 @@ void WatchReactor::OnReadDone(bool ok) {
 void WatchReactor::subscribe_locked(const std::string& order_id) {
   // Subscribe before reading the current status: a change committed in between then reaches
   // the slot either way, and the sequence check drops whichever of the two is older.
-  const bool is_new = subscriptions_.try_emplace(order_id).second;
+  const bool is_new = queue_.subscribe(order_id);
   if (is_new && !context_.hub.subscribe(order_id, ref())) {
     finish_locked(shutting_down());
     return;
@@ -60,7 +60,8 @@ void WatchReactor::acknowledge(const std::string& order_id, Result<std::optional
   } else {
     fill_unknown_update(order_id, &update);
   }
-  offer_locked(std::move(update));
+  queue_.offer(std::move(update));
+  write_next_locked();
 }
 
 void WatchReactor::on_event(const OrderEvent& event) {
@@ -68,29 +69,15 @@ void WatchReactor::on_event(const OrderEvent& event) {
   fill_update(event, &update);
   std::lock_guard lock(mutex_);
   if (finish_called_) return;
-  offer_locked(std::move(update));
-}
-
-void WatchReactor::offer_locked(::ecommerce::orders::OrderUpdate update) {
-  auto it = subscriptions_.find(update.order_id());
-  if (it == subscriptions_.end()) return;
-  Subscription& subscription = it->second;
-  if (update.sequence() <= subscription.last_sequence) return;
-  subscription.last_sequence = update.sequence();
-  if (!subscription.pending) ready_.push_back(&subscription);
-  subscription.pending = std::move(update);  // replaces an unsent older update: conflation
+  queue_.offer(std::move(update));
   write_next_locked();
 }
 
 void WatchReactor::write_next_locked() {
-  if (write_in_flight_ || finish_called_ || ready_.empty()) return;
-  Subscription& subscription = *ready_.front();
-  ready_.pop_front();
-  message_ = std::move(*subscription.pending);
-  subscription.pending.reset();
+  if (write_in_flight_ || finish_called_ || !queue_.pop(message_)) return;
   write_in_flight_ = true;
   // A backlog (a burst of updates, a slow reader) leaves in coalesced writes.
-  StartWrite(&message_, coalesced_write_options(first_write_, !ready_.empty()));
+  StartWrite(&message_, coalesced_write_options(first_write_, queue_.has_pending()));
   first_write_ = false;
 }
 
@@ -108,8 +95,7 @@ void WatchReactor::on_done() {
   std::vector<std::string> ids;
   {
     std::lock_guard lock(mutex_);
-    ids.reserve(subscriptions_.size());
-    for (const auto& [id, subscription] : subscriptions_) ids.push_back(id);
+    ids = queue_.order_ids();
   }
   context_.hub.unsubscribe(ids, this);
 }

@@ -20,6 +20,7 @@
 #include "events/event_hub.h"
 #include "order_service.pb.h"
 #include "transport/managed_stream.h"
+#include "transport/update_queue.h"
 
 namespace orderstream::transport {
 
@@ -40,26 +41,17 @@ class WatchReactor final : public ManagedStream<WatchReactor, WatchStream>, publ
  private:
   friend class RefCounted<WatchReactor>;
   friend class ManagedStream<WatchReactor, WatchStream>;
-  struct Subscription {
-    std::optional<::ecommerce::orders::OrderUpdate> pending;
-    int64_t last_sequence = -1;  // newest sequence queued so far; older updates are stale
-  };
-
   explicit WatchReactor(ReactorContext context);
   ~WatchReactor() override = default;
 
   void subscribe_locked(const std::string& order_id);
   void acknowledge(const std::string& order_id, Result<std::optional<Order>> current);
-  void offer_locked(::ecommerce::orders::OrderUpdate update);
   void write_next_locked();
-  void on_finish_locked() { ready_.clear(); }
+  void on_finish_locked() { queue_.discard_pending(); }
   void on_done();
 
   ::ecommerce::orders::OrderID request_;  // the read buffer
-  std::unordered_map<std::string, Subscription> subscriptions_;
-  // Subscriptions whose slot holds an update, oldest first. Map nodes never move, and none is
-  // erased before OnDone, so the pointers stay valid.
-  std::deque<Subscription*> ready_;
+  UpdateQueue queue_;
   bool write_in_flight_ = false;
   bool first_write_ = true;
   ::ecommerce::orders::OrderUpdate message_;  // borrowed by gRPC until OnWriteDone
