@@ -33,6 +33,14 @@ OrderServer::OrderServer(ServerOptions options, OrderService& orders, EventHub& 
   grpc::ServerBuilder builder;
   // gRPC sets SO_REUSEPORT by default, which would let a second server silently share the port.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+  // Watch streams live for hours: ping idle connections so that a client that vanished without
+  // closing (host gone, NAT dropped) is detected and its stream freed within a minute, and let
+  // clients keep their own connections alive through proxies by pinging as often as every 10 s
+  // (gRPC's default refuses pings more often than every 5 minutes with GOAWAY too_many_pings).
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, 30'000);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 10'000);
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, 10'000);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
   builder.SetMaxReceiveMessageSize(options_.max_message_bytes);
   builder.SetMaxSendMessageSize(options_.max_message_bytes);
   builder.AddListeningPort(options_.listen, grpc::InsecureServerCredentials(), &port_);
