@@ -4,5 +4,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-bash scripts/build.sh
+bash scripts/build.sh orderstream-server orderstream
 BUILD_DIR=${BUILD_DIR:-build} bash scripts/demo.sh
