@@ -194,6 +194,7 @@ int run(int argc, char** argv) {
   auto* raw_command = app.add_subcommand(
       "raw-store", "the bulk rows straight into SqliteOrderStore, no gRPC: the database ceiling");
   add_common_flags(raw_command, common);
+  raw_command->get_option("--target")->required(false);  // it opens its own file, no server
   add_bulk_flags(raw_command, raw_store.bulk);
   std::string sync = "full";
   raw_command->add_option("--sync", sync, "full or normal, as the server's --sync")
