@@ -6,20 +6,13 @@
 #include "domain/order_validation.h"
 
 namespace orderstream {
-namespace {
-
-// Random 48-bit ids collide almost never; a few redraws make it never in practice.
-constexpr int kMaxIdDraws = 3;
-
-}  // namespace
-
 CreateBatcher::CreateBatcher(OrderService& orders) : orders_(orders), writer_([this] { run(); }) {}
 
 CreateBatcher::~CreateBatcher() { shutdown(); }
 
 void CreateBatcher::submit(NewOrder order, Done done) {
-  if (auto reason = validate_new_order(order)) {
-    done(Error{ErrorCode::kInvalidArgument, "Invalid order: " + *reason});
+  if (auto invalid = invalid_order_error(order)) {
+    done(std::move(*invalid));
     return;
   }
   Request request{std::move(order), false, 0, std::move(done)};

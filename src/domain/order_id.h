@@ -8,4 +8,8 @@ namespace orderstream {
 
 std::string generate_order_id();
 
+// How many ids a create draws before giving up: 48 random bits collide almost never, so a few
+// redraws make a failure never in practice.
+inline constexpr int kMaxIdDraws = 3;
+
 }  // namespace orderstream

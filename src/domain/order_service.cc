@@ -14,8 +14,6 @@ namespace {
 
 // A compare-and-set loses only to a concurrent change of the same order; a few rounds settle it.
 constexpr int kMaxStatusAttempts = 5;
-// Random 48-bit ids collide almost never; a few redraws make it never in practice.
-constexpr int kMaxIdDraws = 3;
 
 Error storage_failure(const StorageError& e, std::string_view operation) {
   OS_LOG(kError) << "storage failure during " << operation << ": " << e.what();
@@ -57,9 +55,7 @@ OrderService::OrderService(OrderStore& store, EventPublisher& publisher, Clock n
     : store_(store), publisher_(publisher), now_ms_(std::move(now_ms)) {}
 
 Result<Order> OrderService::create_order(NewOrder request) {
-  if (auto reason = validate_new_order(request)) {
-    return Error{ErrorCode::kInvalidArgument, "Invalid order: " + *reason};
-  }
+  if (auto invalid = invalid_order_error(request)) return std::move(*invalid);
   const bool draw_id = request.id.empty();
   for (int draw = 0; draw < kMaxIdDraws; ++draw) {
     if (draw_id) request.id = generate_order_id();

@@ -17,4 +17,11 @@ std::optional<std::string> validate_new_order(const NewOrder& order) {
   return std::nullopt;
 }
 
+std::optional<Error> invalid_order_error(const NewOrder& order) {
+  if (auto reason = validate_new_order(order)) {
+    return Error{ErrorCode::kInvalidArgument, "Invalid order: " + *reason};
+  }
+  return std::nullopt;
+}
+
 }  // namespace orderstream

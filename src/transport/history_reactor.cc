@@ -37,11 +37,11 @@ void HistoryReactor::fetch_locked() {
   fetch_in_flight_ = true;
   const std::size_t limit = first_page_ ? kFirstPageSize : kPageSize;
   post_locked([before = next_before_sequence_, limit](HistoryReactor& self) {
-    self.on_page(self.context_.orders.history_page(self.customer_id_, before, limit));
+    self.on_page(self.context_.orders.history_page(self.customer_id_, before, limit), limit);
   });
 }
 
-void HistoryReactor::on_page(Result<std::vector<OrderEvent>> page) {
+void HistoryReactor::on_page(Result<std::vector<OrderEvent>> page, std::size_t limit) {
   std::lock_guard lock(mutex_);
   fetch_in_flight_ = false;
   if (finish_called_) return;
@@ -50,7 +50,6 @@ void HistoryReactor::on_page(Result<std::vector<OrderEvent>> page) {
     return;
   }
   auto& events = page.value();
-  const std::size_t limit = first_page_ ? kFirstPageSize : kPageSize;
   if (first_page_ && events.empty()) {
     finish_locked({grpc::StatusCode::NOT_FOUND, "User " + customer_id_ + " not found"});
     return;

@@ -33,7 +33,8 @@ class HistoryReactor final
   ~HistoryReactor() override = default;
 
   void fetch_locked();
-  void on_page(Result<std::vector<OrderEvent>> page);
+  // `limit` is the page size asked for: a shorter page is the last.
+  void on_page(Result<std::vector<OrderEvent>> page, std::size_t limit);
   void write_next_locked();
   void on_finish_locked() { buffered_.clear(); }
 
