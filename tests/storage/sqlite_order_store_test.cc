@@ -288,7 +288,7 @@ TEST_F(SqliteOrderStoreTest, HistoryOfUnknownCustomerIsEmpty) {
   EXPECT_TRUE(store.history_page("", kFirstPage, 10).empty());
 }
 
-TEST_F(SqliteOrderStoreTest, HistoryQueryIsAnIndexRangeScan) {
+TEST_F(SqliteOrderStoreTest, HistoryQueryIsARangeScanOfTheClusteredTable) {
   { SqliteOrderStore store(options_); }
   SqliteConnection db(options_.path, SqliteConnection::Mode::kReadOnly);
   SqliteStatement plan(db,
@@ -299,8 +299,7 @@ TEST_F(SqliteOrderStoreTest, HistoryQueryIsAnIndexRangeScan) {
     details += plan.column_text(3);
     details += "\n";
   }
-  EXPECT_NE(details.find("USING INDEX order_events_by_customer (customer_id=? AND seq<?)"),
-            std::string::npos)
+  EXPECT_NE(details.find("USING PRIMARY KEY (customer_id=? AND seq<?)"), std::string::npos)
       << details;
   EXPECT_EQ(details.find("TEMP B-TREE"), std::string::npos) << details;  // no sort step
 }
@@ -308,10 +307,10 @@ TEST_F(SqliteOrderStoreTest, HistoryQueryIsAnIndexRangeScan) {
 TEST_F(SqliteOrderStoreTest, SchemaIsVersionedAndInWalMode) {
   { SqliteOrderStore store(options_); }
   SqliteConnection db(options_.path, SqliteConnection::Mode::kReadOnly);
-  EXPECT_EQ(db.query_int64("PRAGMA user_version"), 1);
+  EXPECT_EQ(db.query_int64("PRAGMA user_version"), 2);
   EXPECT_EQ(db.query_text("PRAGMA journal_mode"), "wal");
   EXPECT_EQ(db.query_int64("SELECT count(*) FROM sqlite_schema WHERE name IN "
-                           "('orders', 'order_events', 'order_events_by_customer')"),
+                           "('orders', 'order_events', 'event_sequence')"),
             3);
 }
 
@@ -349,6 +348,49 @@ TEST_F(SqliteOrderStoreTest, DataPersistsAcrossReopen) {
   EXPECT_GT(create_one(reopened, "ORD-2", "cust-a", 1.0f).order.sequence, last_seq);
 }
 
+// A file written by schema 1 (rowid events table, AUTOINCREMENT, an index) is migrated on open:
+// every event kept, and new sequences start above the highest one schema 1 ever handed out,
+// including one whose event was deleted.
+TEST_F(SqliteOrderStoreTest, SchemaOneIsMigratedKeepingEventsAndSequences) {
+  {
+    SqliteConnection db(options_.path, SqliteConnection::Mode::kReadWriteCreate);
+    db.exec(R"sql(
+      CREATE TABLE orders(order_id TEXT PRIMARY KEY, customer_id TEXT NOT NULL,
+        total REAL NOT NULL, status TEXT NOT NULL, created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL, last_seq INTEGER NOT NULL) WITHOUT ROWID;
+      CREATE TABLE order_events(seq INTEGER PRIMARY KEY AUTOINCREMENT, order_id TEXT NOT NULL,
+        customer_id TEXT NOT NULL, event_type TEXT NOT NULL, ts INTEGER NOT NULL);
+      CREATE INDEX order_events_by_customer ON order_events(customer_id, seq);
+      INSERT INTO orders VALUES('ORD-1', 'cust-a', 5.0, 'SHIPPED', 1, 2, 3);
+      INSERT INTO orders VALUES('ORD-2', 'cust-b', 6.0, 'CREATED', 1, 1, 2);
+      INSERT INTO order_events(seq, order_id, customer_id, event_type, ts) VALUES
+        (1, 'ORD-1', 'cust-a', 'CREATED', 1), (2, 'ORD-2', 'cust-b', 'CREATED', 1),
+        (3, 'ORD-1', 'cust-a', 'SHIPPED', 2), (4, 'ORD-9', 'cust-c', 'CREATED', 3);
+      DELETE FROM order_events WHERE seq = 4;
+      PRAGMA user_version = 1;
+    )sql");
+  }
+  SqliteOrderStore store(options_);
+  const auto history = store.history_page("cust-a", kFirstPage, 10);
+  ASSERT_EQ(history.size(), 2u);
+  EXPECT_EQ(history[0].sequence, 3);
+  EXPECT_EQ(history[0].type, OrderStatus::kShipped);
+  EXPECT_EQ(history[1].sequence, 1);
+  EXPECT_EQ(store.history_page("cust-b", kFirstPage, 10).size(), 1u);
+  const auto found = store.find_order("ORD-1");
+  ASSERT_TRUE(found.has_value());
+  EXPECT_EQ(found->status, OrderStatus::kShipped);
+  EXPECT_EQ(create_one(store, "ORD-3", "cust-a", 1.0f).order.sequence, 5);
+  EXPECT_EQ(store.compare_and_set_status("ORD-2", OrderStatus::kCreated, OrderStatus::kShipped, 9)
+                .event.sequence,
+            6);
+
+  SqliteConnection db(options_.path, SqliteConnection::Mode::kReadOnly);
+  EXPECT_EQ(db.query_int64("PRAGMA user_version"), 2);
+  EXPECT_EQ(db.query_int64("SELECT count(*) FROM sqlite_schema WHERE name LIKE 'order_events%'"),
+            1);
+}
+
 TEST_F(SqliteOrderStoreTest, OpeningInMissingDirectoryThrows) {
   options_.path = (dir_ / "missing" / "orders.db").string();
   try {
@@ -364,7 +406,7 @@ TEST_F(SqliteOrderStoreTest, NewerSchemaVersionIsRefused) {
   { SqliteOrderStore store(options_); }
   {
     SqliteConnection db(options_.path, SqliteConnection::Mode::kReadWriteCreate);
-    db.exec("PRAGMA user_version = 2");
+    db.exec("PRAGMA user_version = 3");
   }
   try {
     SqliteOrderStore store(options_);
