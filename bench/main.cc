@@ -201,7 +201,7 @@ int run(int argc, char** argv) {
       ->check(CLI::IsMember({"full", "normal"}));
   raw_command
       ->add_option("--batch", raw_store.batch,
-                   "orders per transaction (the bulk reactor's batches grow to 32768)")
+                   "orders per transaction (the bulk reactor's batches grow to 65536)")
       ->check(CLI::Range(1, 1'000'000))
       ->capture_default_str();
 

@@ -63,7 +63,7 @@ struct TransportArgs {
 struct RawStoreArgs {
   BulkArgs bulk;
   bool synchronous_full = true;  // as the server's --sync full
-  int64_t batch = 32768;         // orders per transaction: the bulk reactor's largest batch
+  int64_t batch = 65536;         // orders per transaction: the bulk reactor's largest batch
 };
 
 struct AllArgs {

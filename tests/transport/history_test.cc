@@ -43,7 +43,9 @@ TEST_F(HistoryTest, EveryEventNewestFirstAcrossPages) {
   ASSERT_EQ(events.size(), 1500u + 500u);
   int shipped = 0;
   for (std::size_t i = 0; i < events.size(); ++i) {
-    if (i > 0) EXPECT_LT(events[i].sequence(), events[i - 1].sequence()) << i;
+    if (i > 0) {
+      EXPECT_LT(events[i].sequence(), events[i - 1].sequence()) << i;
+    }
     EXPECT_EQ(events[i].order_id().rfind("A-", 0), 0u);
     EXPECT_GT(events[i].timestamp(), 0);
     shipped += events[i].event_type() == "SHIPPED";
