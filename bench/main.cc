@@ -96,6 +96,10 @@ void add_fanout_flags(CLI::App* command, FanoutArgs& args, const std::string& or
                    "updates to generate (at most 3 per order: CREATED, SHIPPED, DELIVERED)")
       ->capture_default_str()
       ->check(CLI::Range(1, 300'000));
+  command->add_flag("--no-database", args.no_database,
+                    "publish the updates straight into the server's event hub "
+                    "(TransportBench.Publish, server started with --bench-transport): no commit, "
+                    "the same watch streams; the fan-out ceiling");
   command
       ->add_option("--drain-seconds", args.drain_seconds,
                    "after the last update, how long deliveries may take to complete")

@@ -123,7 +123,7 @@ void print_ratios(std::ostream& out, const std::vector<Ratio>& ratios) {
   if (ratios.empty()) return;
   out << "\n== ratios: throughput / transport ceiling of the same run ==\n";
   for (const auto& ratio : ratios) {
-    out << "   " << ratio.key << std::string(10 - std::min<std::size_t>(ratio.key.size(), 9), ' ')
+    out << "   " << ratio.key << std::string(16 - std::min<std::size_t>(ratio.key.size(), 15), ' ')
         << format_number(ratio.value, 3) << "   (" << ratio.numerator << " / " << ratio.denominator
         << ")\n";
   }

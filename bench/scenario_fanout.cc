@@ -20,17 +20,20 @@
 namespace orderstream::bench {
 ScenarioResult run_fanout(const ScenarioContext& context, const FanoutArgs& args) {
   ScenarioResult result;
-  result.name = "fanout";
+  // The no-database run is the fan-out ceiling, reported under its own name next to the others.
+  result.name = args.no_database ? "transport.fanout" : "fanout";
   const int updates = std::min(args.updates, kStepsPerOrder * args.orders);
   result.title = "NotifyOrderUpdates, " + format_number(args.subscribers, 0) + " subscribers x " +
                  std::to_string(args.orders) + " orders, " + std::to_string(updates) +
-                 " updates at " + format_number(args.rate, 0) + "/s";
+                 " updates at " + format_number(args.rate, 0) + "/s" +
+                 (args.no_database ? ", no database (TransportBench.Publish)" : "");
   result.headline_key = "deliveries_per_s";
   result.param("subscribers", args.subscribers);
   result.param("channels", args.channels);
   result.param("orders", args.orders);
   result.param("updates", updates);
   result.param("rate", args.rate);
+  result.param("no_database", args.no_database ? 1 : 0);
   if (updates < args.updates) {
     result.note("--updates " + std::to_string(args.updates) + " capped to " +
                 std::to_string(updates) + ": each order has only 3 updates (3 x --orders)");
@@ -44,11 +47,18 @@ ScenarioResult run_fanout(const ScenarioContext& context, const FanoutArgs& args
   for (int k = 0; k < args.orders; ++k) {
     final_steps[k] = updates / args.orders + (k < updates % args.orders ? 1 : 0);
   }
-  auto board = std::make_shared<FanoutBoard>("f" + context.run_id + "-", final_steps);
+  // Own ids for the no-database run, so that orders a database run created are not acknowledged.
+  auto board = std::make_shared<FanoutBoard>((args.no_database ? "t" : "f") + context.run_id + "-",
+                                             final_steps);
   // One more connection for the generator, so updates do not queue behind deliveries.
   const auto stubs =
       connect_stubs<ecommerce::orders::OrderService>(context.target, args.channels + 1, deadline);
   auto& generator_stub = *stubs.back();
+  std::unique_ptr<orderstream::bench::TransportBench::Stub> publisher;
+  if (args.no_database) {
+    publisher = orderstream::bench::TransportBench::NewStub(
+        connect_channels(context.target, 1, deadline).front());
+  }
 
   // Not measure(): the server's RSS is read mid-load, and a failed subscription ends the scenario
   // before any update is generated.
@@ -76,8 +86,8 @@ ScenarioResult run_fanout(const ScenarioContext& context, const FanoutArgs& args
 
   progress(result.name, "generating " + std::to_string(updates) + " updates at " +
                             format_number(args.rate, 0) + "/s");
-  GeneratorOutcome generated =
-      generate_updates(generator_stub, *board, updates, args.rate, "bench-fanout", deadline);
+  GeneratorOutcome generated = generate_updates(generator_stub, publisher.get(), *board, updates,
+                                                args.rate, "bench-fanout", deadline);
   const bool all_complete =
       board->wait_for(FanoutBoard::Counter::kComplete, args.subscribers,
                       std::min(deadline.at(), Clock::now() + to_duration(args.drain_seconds)));

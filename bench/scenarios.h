@@ -46,6 +46,7 @@ struct FanoutArgs {
   int updates = 300;
   double drain_seconds = 30;  // after the last update, how long stragglers may take
   int idle_subscribers = 0;   // > 0: the idle-subscriber memory mode instead
+  bool no_database = false;   // updates through TransportBench.Publish: the fan-out ceiling
 };
 
 struct UnaryArgs {

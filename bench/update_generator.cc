@@ -50,17 +50,21 @@ struct Call {
   grpc::ClientContext context;
   ecommerce::orders::Order order;
   ecommerce::orders::OrderStatusChange change;
+  ecommerce::orders::OrderUpdate update;
   Response response;
   Clock::time_point sent;
 };
 
-const char* status_of_step(int step) { return step == 2 ? "SHIPPED" : "DELIVERED"; }
+const char* status_of_step(int step) {
+  return step == 1 ? "CREATED" : step == 2 ? "SHIPPED" : "DELIVERED";
+}
 
 }  // namespace
 
-GeneratorOutcome generate_updates(ecommerce::orders::OrderService::Stub& stub, FanoutBoard& board,
-                                  int updates, double rate, const std::string& customer_id,
-                                  const Deadline& deadline) {
+GeneratorOutcome generate_updates(ecommerce::orders::OrderService::Stub& stub,
+                                  orderstream::bench::TransportBench::Stub* no_database,
+                                  FanoutBoard& board, int updates, double rate,
+                                  const std::string& customer_id, const Deadline& deadline) {
   GeneratorOutcome out;
   const int orders = board.orders();
   auto answers = std::make_shared<Answers>(orders);
@@ -91,29 +95,42 @@ GeneratorOutcome generate_updates(ecommerce::orders::OrderService::Stub& stub, F
       std::lock_guard lock(answers->mutex);
       ++answers->outstanding;
     }
-    if (step == 1) {
+    const auto answered = [answers, order, step](const Clock::time_point sent,
+                                                 const grpc::Status& status) {
+      answers->record(order, step, status.ok(), status, (Clock::now() - sent).count());
+    };
+    if (no_database != nullptr) {
+      auto call = std::make_shared<Call<orderstream::bench::PublishResult>>();
+      call->update.set_order_id(board.order_id(order));
+      call->update.set_status(status_of_step(step));
+      call->update.set_updated_at(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                      std::chrono::system_clock::now().time_since_epoch())
+                                      .count());
+      call->update.set_sequence(step);
+      call->context.set_deadline(call_deadline());
+      call->sent = now;
+      no_database->async()->Publish(
+          &call->context, &call->update, &call->response,
+          [answered, call](grpc::Status status) { answered(call->sent, status); });
+    } else if (step == 1) {
       auto call = std::make_shared<Call<ecommerce::orders::OrderResponse>>();
       call->order.set_order_id(board.order_id(order));
       call->order.set_customer_id(customer_id);
       call->order.set_total(kOrderTotal);
       call->context.set_deadline(call_deadline());
       call->sent = now;
-      stub.async()->CreateOrder(&call->context, &call->order, &call->response,
-                                [answers, call, order, step](grpc::Status status) {
-                                  answers->record(order, step, status.ok(), status,
-                                                  (Clock::now() - call->sent).count());
-                                });
+      stub.async()->CreateOrder(
+          &call->context, &call->order, &call->response,
+          [answered, call](grpc::Status status) { answered(call->sent, status); });
     } else {
       auto call = std::make_shared<Call<ecommerce::orders::OrderUpdate>>();
       call->change.set_order_id(board.order_id(order));
       call->change.set_status(status_of_step(step));
       call->context.set_deadline(call_deadline());
       call->sent = now;
-      stub.async()->UpdateOrderStatus(&call->context, &call->change, &call->response,
-                                      [answers, call, order, step](grpc::Status status) {
-                                        answers->record(order, step, status.ok(), status,
-                                                        (Clock::now() - call->sent).count());
-                                      });
+      stub.async()->UpdateOrderStatus(
+          &call->context, &call->change, &call->response,
+          [answered, call](grpc::Status status) { answered(call->sent, status); });
     }
   }
   std::unique_lock lock(answers->mutex);

@@ -13,6 +13,7 @@
 #include "bench/clock.h"
 #include "bench/fanout_subscriber.h"
 #include "order_service.grpc.pb.h"
+#include "transport_bench.grpc.pb.h"
 
 namespace orderstream::bench {
 
@@ -28,8 +29,11 @@ struct GeneratorOutcome {
   bool all_answered = true;
 };
 
-GeneratorOutcome generate_updates(ecommerce::orders::OrderService::Stub& stub, FanoutBoard& board,
-                                  int updates, double rate, const std::string& customer_id,
-                                  const Deadline& deadline);
+// With `no_database`, every step is published through TransportBench.Publish instead (sequence =
+// step), so the same subscribers measure the fan-out without a commit.
+GeneratorOutcome generate_updates(ecommerce::orders::OrderService::Stub& stub,
+                                  orderstream::bench::TransportBench::Stub* no_database,
+                                  FanoutBoard& board, int updates, double rate,
+                                  const std::string& customer_id, const Deadline& deadline);
 
 }  // namespace orderstream::bench

@@ -1,9 +1,26 @@
 #include "events/event_hub.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <utility>
 
 namespace orderstream {
+
+EventHub::EventHub(std::size_t lanes) {
+  for (std::size_t i = 0; i < lanes; ++i) lanes_.push_back(std::make_unique<Executor>(1));
+}
+
+EventHub::~EventHub() {
+  // Each lane drains its queue before its thread is joined.
+  lanes_.clear();
+}
+
+std::size_t EventHub::lane_of(const EventSubscriber* subscriber) const {
+  // Objects are aligned, so the low bits of their address carry nothing; a multiplicative hash
+  // spreads them over the lanes.
+  const auto bits = reinterpret_cast<std::uintptr_t>(subscriber) * 0x9E3779B97F4A7C15ULL;
+  return static_cast<std::size_t>(bits >> 32) % lanes_.size();
+}
 
 bool EventHub::subscribe(const std::string& order_id,
                          const std::shared_ptr<EventSubscriber>& subscriber) {
@@ -31,19 +48,42 @@ void EventHub::unsubscribe(std::span<const std::string> order_ids,
 }
 
 void EventHub::publish(std::span<const OrderEvent> events) {
-  // Deliveries happen outside the lock (subscribers take their own locks and may call back
-  // into the hub); the copied shared_ptrs keep each subscriber alive meanwhile.
-  std::vector<std::pair<std::shared_ptr<EventSubscriber>, const OrderEvent*>> deliveries;
-  {
-    std::lock_guard lock(mutex_);
-    if (watchers_.empty()) return;
-    for (const auto& event : events) {
-      auto it = watchers_.find(event.order_id);
-      if (it == watchers_.end()) continue;
-      for (const auto& subscriber : it->second) deliveries.emplace_back(subscriber, &event);
+  if (lanes_.empty()) {
+    // Deliveries happen outside the lock (subscribers take their own locks and may call back
+    // into the hub); the copied shared_ptrs keep each subscriber alive meanwhile.
+    std::vector<std::pair<std::shared_ptr<EventSubscriber>, const OrderEvent*>> deliveries;
+    {
+      std::lock_guard lock(mutex_);
+      if (watchers_.empty()) return;
+      for (const auto& event : events) {
+        auto it = watchers_.find(event.order_id);
+        if (it == watchers_.end()) continue;
+        for (const auto& subscriber : it->second) deliveries.emplace_back(subscriber, &event);
+      }
+    }
+    for (const auto& [subscriber, event] : deliveries) subscriber->on_event(*event);
+    return;
+  }
+
+  std::shared_ptr<const std::vector<OrderEvent>> copies;
+  std::vector<Deliveries> by_lane(lanes_.size());
+  std::lock_guard lock(mutex_);
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    auto it = watchers_.find(events[i].order_id);
+    if (it == watchers_.end()) continue;
+    for (const auto& subscriber : it->second) {
+      by_lane[lane_of(subscriber.get())].emplace_back(subscriber, i);
     }
   }
-  for (const auto& [subscriber, event] : deliveries) subscriber->on_event(*event);
+  // Queued under the lock, so that every lane receives publishes in the order they were made.
+  for (std::size_t lane = 0; lane < lanes_.size(); ++lane) {
+    if (by_lane[lane].empty()) continue;
+    if (!copies)
+      copies = std::make_shared<const std::vector<OrderEvent>>(events.begin(), events.end());
+    lanes_[lane]->post([copies, deliveries = std::move(by_lane[lane])] {
+      for (const auto& [subscriber, index] : deliveries) subscriber->on_event((*copies)[index]);
+    });
+  }
 }
 
 void EventHub::close() {

@@ -1,8 +1,15 @@
 // The event hub fans committed order events out to the streams watching those orders, within one
 // server process. Publishers (the order service, right after a commit) call publish(); each
-// subscriber receives the events of the order ids it subscribed to, in commit order, on the
-// publisher's thread, and must only queue them (never block). Subscriptions for ids that do not
-// exist yet are allowed: the CREATED event reaches them when the order appears.
+// subscriber receives the events of the order ids it subscribed to, in the order publish() was
+// called, and must only queue them (never block). Subscriptions for ids that do not exist yet are
+// allowed: the CREATED event reaches them when the order appears.
+//
+// Delivery runs either on the publisher's thread, inside publish() (no lanes), or on delivery
+// lanes: publish() then only queues, and each lane is one thread that serves a fixed share of the
+// subscribers. A subscriber always gets the same lane, so its events stay in publish order, while
+// the subscribers of one event are served by all lanes at once. Lanes keep a slow fan-out (a
+// thousand watchers of one order) off the committing thread, so the next commit does not wait
+// for it, and spread it over the cores.
 #pragma once
 
 #include <memory>
@@ -12,6 +19,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "common/executor.h"
 #include "domain/event_publisher.h"
 #include "domain/order.h"
 
@@ -26,6 +34,13 @@ class EventSubscriber {
 
 class EventHub : public EventPublisher {
  public:
+  // `lanes` delivery threads; 0 delivers on the publisher's thread.
+  explicit EventHub(std::size_t lanes = 0);
+  // Delivers what the lanes still hold, then joins them.
+  ~EventHub() override;
+  EventHub(const EventHub&) = delete;
+  EventHub& operator=(const EventHub&) = delete;
+
   // Adds `subscriber` to the watchers of `order_id`; false once the hub is closed.
   bool subscribe(const std::string& order_id, const std::shared_ptr<EventSubscriber>& subscriber);
 
@@ -41,10 +56,15 @@ class EventHub : public EventPublisher {
   std::size_t subscription_count() const;
 
  private:
+  using Deliveries = std::vector<std::pair<std::shared_ptr<EventSubscriber>, std::size_t>>;
+
+  std::size_t lane_of(const EventSubscriber* subscriber) const;
+
   mutable std::mutex mutex_;
   bool closed_ = false;
   std::unordered_map<std::string, std::vector<std::shared_ptr<EventSubscriber>>> watchers_;
   std::size_t subscriptions_ = 0;
+  std::vector<std::unique_ptr<Executor>> lanes_;  // one thread each
 };
 
 }  // namespace orderstream

@@ -4,9 +4,11 @@
 #include <signal.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <string>
+#include <thread>
 
 #include "common/log.h"
 #include "domain/order_service.h"
@@ -58,6 +60,13 @@ int main(int argc, char** argv) {
                  "threads that run database work")
       ->capture_default_str()
       ->check(CLI::Range(1, 256));
+  // One lane per core by default: a fan-out to many watchers then uses every core.
+  std::size_t fanout_threads = std::max(1U, std::thread::hardware_concurrency());
+  app.add_option("--fanout-threads", fanout_threads,
+                 "threads that push order updates to watch streams (each stream always on the "
+                 "same one; default: one per core)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 256));
   app.add_flag("--bench-transport", server_options.bench_transport,
                "also serve orderstream.bench.TransportBench, the no-database ceiling that "
                "orderstream-bench measures (off in production)");
@@ -71,7 +80,7 @@ int main(int argc, char** argv) {
 
   try {
     storage::SqliteOrderStore store(store_options);
-    EventHub hub;
+    EventHub hub(fanout_threads);
     OrderService orders(store, hub);
     transport::OrderServer server(server_options, orders, hub);
     if (!port_file.empty()) {

@@ -28,7 +28,8 @@ OrderServer::OrderServer(ServerOptions options, OrderService& orders, EventHub& 
       hub_(hub),
       executor_(options_.executor_threads),
       creates_(orders),
-      service_(ReactorContext{orders, creates_, hub, executor_, streams_}) {
+      service_(ReactorContext{orders, creates_, hub, executor_, streams_}),
+      bench_service_(hub, executor_) {
   enable_health_and_reflection();
   grpc::ServerBuilder builder;
   // gRPC sets SO_REUSEPORT by default, which would let a second server silently share the port.

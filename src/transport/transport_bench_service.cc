@@ -1,7 +1,10 @@
 #include "transport/transport_bench_service.h"
 
 #include <cstdint>
+#include <string>
 
+#include "domain/order.h"
+#include "domain/order_status.h"
 #include "transport/write_coalescing.h"
 
 namespace orderstream::transport {
@@ -86,6 +89,25 @@ grpc::ServerUnaryReactor* TransportBenchService::Unary(grpc::CallbackServerConte
   response->set_status("CREATED");
   auto* reactor = call->DefaultReactor();
   reactor->Finish(grpc::Status::OK);
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* TransportBenchService::Publish(
+    grpc::CallbackServerContext* call, const pb::OrderUpdate* request,
+    ::orderstream::bench::PublishResult* /*response*/) {
+  auto* reactor = call->DefaultReactor();
+  const auto status = parse_order_status(request->status());
+  if (!status) {
+    reactor->Finish({grpc::StatusCode::INVALID_ARGUMENT, "Unknown status: " + request->status()});
+    return reactor;
+  }
+  OrderEvent event{request->sequence(), request->order_id(), std::string(), *status,
+                   request->updated_at()};
+  const bool posted = executor_.post([this, reactor, event = std::move(event)] {
+    publisher_.publish({&event, 1});
+    reactor->Finish(grpc::Status::OK);
+  });
+  if (!posted) reactor->Finish({grpc::StatusCode::UNAVAILABLE, "Server is shutting down"});
   return reactor;
 }
 

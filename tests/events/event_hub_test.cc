@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -329,6 +330,96 @@ TEST(EventHubTest, SubscriberSurvivesUnsubscribingItsLastReferenceDuringDelivery
   // use-after-free here otherwise. Afterwards nothing holds it.
   publish_one(hub, event_for("A", 1));
   EXPECT_TRUE(weak.expired());
+  EXPECT_EQ(hub.subscription_count(), 0u);
+}
+
+// --- delivery lanes
+
+// Records the sequences it receives and the threads that delivered them.
+class ThreadRecordingSubscriber : public EventSubscriber {
+ public:
+  void on_event(const OrderEvent& event) override {
+    std::lock_guard lock(mutex_);
+    sequences_.push_back(event.sequence);
+    threads_.insert(std::this_thread::get_id());
+  }
+  std::vector<int64_t> sequences() const {
+    std::lock_guard lock(mutex_);
+    return sequences_;
+  }
+  std::set<std::thread::id> threads() const {
+    std::lock_guard lock(mutex_);
+    return threads_;
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  std::vector<int64_t> sequences_;
+  std::set<std::thread::id> threads_;
+};
+
+// Waits, bounded in time, until every subscriber has `count` events.
+bool wait_for_all(const std::vector<std::shared_ptr<ThreadRecordingSubscriber>>& subscribers,
+                  std::size_t count) {
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (std::chrono::steady_clock::now() < give_up) {
+    if (std::all_of(subscribers.begin(), subscribers.end(),
+                    [&](const auto& s) { return s->sequences().size() >= count; })) {
+      return true;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  return false;
+}
+
+TEST(EventHubLanesTest, EverySubscriberGetsEveryEventInPublishOrderOffThePublishersThread) {
+  constexpr int kSubscribers = 64;
+  constexpr int kEvents = 500;
+  EventHub hub(2);
+  std::vector<std::shared_ptr<ThreadRecordingSubscriber>> subscribers;
+  for (int i = 0; i < kSubscribers; ++i) {
+    subscribers.push_back(std::make_shared<ThreadRecordingSubscriber>());
+    ASSERT_TRUE(hub.subscribe("A", subscribers.back()));
+  }
+  for (int i = 1; i <= kEvents; ++i) publish_one(hub, event_for("A", i));
+
+  ASSERT_TRUE(wait_for_all(subscribers, kEvents));
+  std::vector<int64_t> expected(kEvents);
+  for (int i = 0; i < kEvents; ++i) expected[i] = i + 1;
+  std::set<std::thread::id> lanes;
+  for (const auto& subscriber : subscribers) {
+    EXPECT_EQ(subscriber->sequences(), expected);  // all of them, once each, in order
+    const auto threads = subscriber->threads();
+    EXPECT_EQ(threads.size(), 1u) << "a subscriber is always served by the same lane";
+    EXPECT_EQ(threads.count(std::this_thread::get_id()), 0u) << "delivered by a lane";
+    lanes.insert(threads.begin(), threads.end());
+  }
+  EXPECT_EQ(lanes.size(), 2u) << "the subscribers of one order are spread over both lanes";
+}
+
+TEST(EventHubLanesTest, DestructionDeliversWhatIsQueued) {
+  auto subscriber = std::make_shared<ThreadRecordingSubscriber>();
+  {
+    EventHub hub(2);
+    ASSERT_TRUE(hub.subscribe("A", subscriber));
+    for (int i = 1; i <= 1'000; ++i) publish_one(hub, event_for("A", i));
+  }
+  EXPECT_EQ(subscriber->sequences().size(), 1'000u);
+}
+
+TEST(EventHubLanesTest, SubscriberMayUnsubscribeItselfDuringLaneDelivery) {
+  EventHub hub(2);
+  auto subscriber =
+      std::make_shared<SelfUnsubscribingSubscriber>(hub, std::vector<std::string>{"A"});
+  ASSERT_TRUE(hub.subscribe("A", subscriber));
+  std::weak_ptr<SelfUnsubscribingSubscriber> weak = subscriber;
+  subscriber.reset();  // the hub now holds the only reference
+  publish_one(hub, event_for("A", 1));
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (!weak.expired() && std::chrono::steady_clock::now() < give_up) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  EXPECT_TRUE(weak.expired()) << "the lane's reference is dropped after delivery";
   EXPECT_EQ(hub.subscription_count(), 0u);
 }
 

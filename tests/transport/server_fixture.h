@@ -53,10 +53,14 @@ class ServerFixture : public ::testing::Test {
     orders_ = std::make_unique<OrderService>(*store_, hub_);
     transport::ServerOptions options;
     options.listen = "127.0.0.1:0";
+    configure(options);
     server_ = std::make_unique<transport::OrderServer>(options, *orders_, hub_);
     channel_ = grpc::CreateChannel(server_->target(), grpc::InsecureChannelCredentials());
     stub_ = pb::OrderService::NewStub(channel_);
   }
+
+  // Lets a derived fixture change the server's options before it starts.
+  virtual void configure(transport::ServerOptions& /*options*/) {}
 
   void TearDown() override {
     stub_.reset();
@@ -113,7 +117,7 @@ class ServerFixture : public ::testing::Test {
   }
 
   std::string dir_;
-  EventHub hub_;
+  EventHub hub_{2};  // delivery lanes, as the server binary runs it
   std::unique_ptr<storage::SqliteOrderStore> store_;
   std::unique_ptr<OrderService> orders_;
   std::unique_ptr<transport::OrderServer> server_;
