@@ -58,7 +58,7 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"full", "normal"}));
   app.add_option("--db-cache-mib", store_options.writer_cache_mib,
                  "page cache of the database's write connection, in MiB (the server's RSS may grow "
-                 "by that much; larger makes big imports faster)")
+                 "by that much)")
       ->capture_default_str()
       ->check(CLI::Range(1, 1 << 20));
   app.add_option("--executor-threads", server_options.executor_threads,

@@ -18,10 +18,11 @@ struct SqliteOptions {
   // survives a process crash. FULL is the default: the service promises durability at response.
   bool synchronous_full = true;
   std::size_t reader_connections = 4;
-  // The write connection's page cache. Large enough to hold a million orders' b-trees, so a bulk
-  // import does not re-read evicted pages through the OS on every batch: 256 MiB made the bulk
-  // scenario 5% faster than 64 MiB (docs/BENCHMARKS.md), for RSS up to that much higher.
-  std::size_t writer_cache_mib = 256;
+  // The write connection's page cache: it keeps the hot b-tree pages of the writer in memory
+  // instead of re-reading them through the OS on every batch (SQLite's default is 2 MiB). 256 MiB
+  // measured +5% and then +0% for the bulk scenario against 64 MiB (docs/BENCHMARKS.md), for up to
+  // 192 MiB more RSS, so the default stays 64.
+  std::size_t writer_cache_mib = 64;
 };
 
 class SqliteOrderStore : public OrderStore {
