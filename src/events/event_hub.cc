@@ -78,8 +78,9 @@ void EventHub::publish(std::span<const OrderEvent> events) {
   // Queued under the lock, so that every lane receives publishes in the order they were made.
   for (std::size_t lane = 0; lane < lanes_.size(); ++lane) {
     if (by_lane[lane].empty()) continue;
-    if (!copies)
+    if (!copies) {
       copies = std::make_shared<const std::vector<OrderEvent>>(events.begin(), events.end());
+    }
     lanes_[lane]->post([copies, deliveries = std::move(by_lane[lane])] {
       for (const auto& [subscriber, index] : deliveries) subscriber->on_event((*copies)[index]);
     });

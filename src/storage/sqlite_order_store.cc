@@ -26,8 +26,8 @@ constexpr int64_t kSchemaVersion = 2;
 //
 // order_events is clustered by (customer_id, seq): a customer's history is one range scan of the
 // table itself with no join, and appending an event writes one b-tree instead of a table plus an
-// index (schema 1 had a rowid table and an index on (customer_id, seq); the change made raw
-// bulk inserts 1.27x faster, see docs/BENCHMARKS.md). Sequences are handed out by the writer and
+// index (schema 1 had a rowid table and an index on (customer_id, seq); the change made bulk
+// imports 1.27x faster, see docs/BENCHMARKS.md). Sequences are handed out by the writer and
 // the highest one is kept in event_sequence, written once per transaction, so that seq stays
 // strictly increasing and is never reused, which clients rely on to resume.
 constexpr const char* kCreateSchema = R"sql(

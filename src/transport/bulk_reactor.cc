@@ -14,8 +14,8 @@ namespace {
 // Upper bound of one transaction, and of what a stream holds in memory while a commit runs.
 // Batches form by themselves: whatever arrived during the previous commit goes in the next one,
 // so a slow client gets small prompt commits and a fast one large efficient ones. 65,536 rather
-// than 32,768: +11% orders/s for one fast stream (more events per customer share a leaf page),
-// for a higher peak: server RSS grew 208 MiB instead of 152 MiB over a 1M-order import
+// than 32,768: +4% to +9% orders/s for one fast stream (more events per customer share a leaf
+// page), for a higher peak: server RSS grew 208 MiB instead of 152 MiB over a 1M-order import
 // (docs/BENCHMARKS.md).
 constexpr std::size_t kMaxBatch = 65536;
 constexpr int64_t kProgressEvery = 100000;
