@@ -5,19 +5,52 @@
 // whole load is committed; it is looked up with a NotifyOrderUpdates subscription, which reads
 // without creating anything (UNKNOWN: not loaded). An interrupted load is simply redone: the
 // same ids with the same content are accepted again.
+#include <algorithm>
 #include <memory>
+#include <optional>
+#include <vector>
 
 #include "bench/bulk_stream.h"
 #include "bench/connection.h"
 #include "bench/history_streams.h"
 #include "bench/scenario_support.h"
 #include "bench/scenarios.h"
+#include "bench/stats.h"
 #include "order_service.grpc.pb.h"
 
 namespace orderstream::bench {
 namespace {
 
 constexpr double kLookupSeconds = 30;
+// Fresh calls that each read only the first event: time to first event is one sample per
+// stream in the throughput run, and one sample is at the mercy of a scheduler hiccup.
+constexpr int kFirstEventCalls = 9;
+constexpr double kFirstEventCallSeconds = 10;
+
+// Call start -> first event of `calls` history calls, one after another, each cancelled once its
+// first event arrived; nanoseconds.
+std::vector<int64_t> first_event_samples(ecommerce::orders::OrderService::Stub& stub,
+                                         const std::string& customer, int calls,
+                                         const Deadline& deadline) {
+  std::vector<int64_t> samples;
+  ecommerce::orders::UserID user;
+  user.set_id(customer);
+  for (int i = 0; i < calls && !deadline.expired(); ++i) {
+    grpc::ClientContext call;
+    call.set_deadline(std::min(
+        deadline.system_time(),
+        std::chrono::system_clock::now() + std::chrono::seconds(int(kFirstEventCallSeconds))));
+    const Clock::time_point start = Clock::now();
+    auto reader = stub.GetOrderHistory(&call, user);
+    ecommerce::orders::OrderEvent event;
+    const bool read = reader->Read(&event);
+    const Clock::time_point first = Clock::now();
+    call.TryCancel();
+    (void)reader->Finish();
+    if (read) samples.push_back((first - start).count());
+  }
+  return samples;
+}
 
 bool marker_exists(ecommerce::orders::OrderService::Stub& stub, const std::string& marker,
                    const Deadline& deadline) {
@@ -110,6 +143,18 @@ ScenarioResult run_history(const ScenarioContext& context, const HistoryArgs& ar
         return run_history_streams(args.streams, args.events, open, /*check_order=*/true, deadline);
       },
       [&](const HistoryRunOutcome& run) { return add_history_figures(result, run, args.events); });
+
+  const LatencySummary first = summarize_latencies(
+      first_event_samples(*stubs.front(), customer, kFirstEventCalls, deadline));
+  const auto when_sampled = [&](double value) {
+    return first.count > 0 ? std::optional(value) : std::nullopt;
+  };
+  result.add("first_event_fresh_p50_ms",
+             "time to first event, median of " + std::to_string(kFirstEventCalls) + " fresh calls",
+             "ms", when_sampled(first.p50_ms), 2);
+  result.add("first_event_fresh_max_ms",
+             "time to first event, worst of " + std::to_string(kFirstEventCalls) + " fresh calls",
+             "ms", when_sampled(first.max_ms), 2);
   return result;
 }
 
