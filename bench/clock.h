@@ -44,6 +44,13 @@ class Deadline {
     return std::chrono::system_clock::now() +
            std::chrono::duration_cast<std::chrono::system_clock::duration>(at_ - Clock::now());
   }
+  // capped(seconds) on the system clock: the deadline of one call within the scenario's.
+  std::chrono::system_clock::time_point system_time_capped(double seconds) const {
+    return std::min(
+        system_time(),
+        std::chrono::system_clock::now() +
+            std::chrono::duration_cast<std::chrono::system_clock::duration>(to_duration(seconds)));
+  }
 
  private:
   Clock::time_point at_;

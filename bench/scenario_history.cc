@@ -37,9 +37,7 @@ std::vector<int64_t> first_event_samples(ecommerce::orders::OrderService::Stub& 
   user.set_id(customer);
   for (int i = 0; i < calls && !deadline.expired(); ++i) {
     grpc::ClientContext call;
-    call.set_deadline(std::min(
-        deadline.system_time(),
-        std::chrono::system_clock::now() + std::chrono::seconds(int(kFirstEventCallSeconds))));
+    call.set_deadline(deadline.system_time_capped(kFirstEventCallSeconds));
     const Clock::time_point start = Clock::now();
     auto reader = stub.GetOrderHistory(&call, user);
     ecommerce::orders::OrderEvent event;
@@ -55,9 +53,7 @@ std::vector<int64_t> first_event_samples(ecommerce::orders::OrderService::Stub& 
 bool marker_exists(ecommerce::orders::OrderService::Stub& stub, const std::string& marker,
                    const Deadline& deadline) {
   grpc::ClientContext call;
-  call.set_deadline(
-      std::min(deadline.system_time(),
-               std::chrono::system_clock::now() + std::chrono::seconds(int(kLookupSeconds))));
+  call.set_deadline(deadline.system_time_capped(kLookupSeconds));
   auto stream = stub.NotifyOrderUpdates(&call);
   ecommerce::orders::OrderID id;
   id.set_id(marker);

@@ -84,9 +84,7 @@ class UnaryLoad : public std::enable_shared_from_this<UnaryLoad> {
     // The call's state lives in the completion callback, which gRPC destroys after running it.
     auto call = std::make_shared<Call>();
     fill_(slot_index, slot.issued++, call->request);
-    call->context.set_deadline(
-        std::min(deadline_.system_time(),
-                 std::chrono::system_clock::now() + std::chrono::seconds(int(kCallSeconds))));
+    call->context.set_deadline(deadline_.system_time_capped(kCallSeconds));
     call->sent = Clock::now();
     start_(&call->context, &call->request, &call->response,
            [self = shared_from_this(), slot_index, call](grpc::Status status) {

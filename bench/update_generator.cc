@@ -69,10 +69,7 @@ GeneratorOutcome generate_updates(ecommerce::orders::OrderService::Stub& stub,
   const int orders = board.orders();
   auto answers = std::make_shared<Answers>(orders);
   const RateSchedule schedule(rate, Clock::now());
-  const auto call_deadline = [&] {
-    return std::min(deadline.system_time(),
-                    std::chrono::system_clock::now() + std::chrono::seconds(int(kCallSeconds)));
-  };
+  const auto call_deadline = [&] { return deadline.system_time_capped(kCallSeconds); };
   for (int j = 0; j < updates; ++j) {
     const int order = j % orders;
     const int step = j / orders + 1;

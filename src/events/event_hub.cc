@@ -48,34 +48,27 @@ void EventHub::unsubscribe(std::span<const std::string> order_ids,
 }
 
 void EventHub::publish(std::span<const OrderEvent> events) {
-  if (lanes_.empty()) {
-    // Deliveries happen outside the lock (subscribers take their own locks and may call back
-    // into the hub); the copied shared_ptrs keep each subscriber alive meanwhile.
-    std::vector<std::pair<std::shared_ptr<EventSubscriber>, const OrderEvent*>> deliveries;
-    {
-      std::lock_guard lock(mutex_);
-      if (watchers_.empty()) return;
-      for (const auto& event : events) {
-        auto it = watchers_.find(event.order_id);
-        if (it == watchers_.end()) continue;
-        for (const auto& subscriber : it->second) deliveries.emplace_back(subscriber, &event);
-      }
-    }
-    for (const auto& [subscriber, event] : deliveries) subscriber->on_event(*event);
-    return;
-  }
-
-  std::shared_ptr<const std::vector<OrderEvent>> copies;
-  std::vector<Deliveries> by_lane(lanes_.size());
-  std::lock_guard lock(mutex_);
+  // Without lanes everything goes in one list. The copied shared_ptrs keep each subscriber alive
+  // until its delivery is over, even if it unsubscribes meanwhile.
+  std::vector<Deliveries> by_lane(std::max<std::size_t>(lanes_.size(), 1));
+  std::unique_lock lock(mutex_);
+  if (watchers_.empty()) return;
   for (std::size_t i = 0; i < events.size(); ++i) {
     auto it = watchers_.find(events[i].order_id);
     if (it == watchers_.end()) continue;
     for (const auto& subscriber : it->second) {
-      by_lane[lane_of(subscriber.get())].emplace_back(subscriber, i);
+      by_lane[lanes_.empty() ? 0 : lane_of(subscriber.get())].emplace_back(subscriber, i);
     }
   }
+  if (lanes_.empty()) {
+    // Delivered outside the lock: subscribers take their own locks and may call back into the
+    // hub.
+    lock.unlock();
+    for (const auto& [subscriber, index] : by_lane.front()) subscriber->on_event(events[index]);
+    return;
+  }
   // Queued under the lock, so that every lane receives publishes in the order they were made.
+  std::shared_ptr<const std::vector<OrderEvent>> copies;
   for (std::size_t lane = 0; lane < lanes_.size(); ++lane) {
     if (by_lane[lane].empty()) continue;
     if (!copies) {
