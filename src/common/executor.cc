@@ -3,13 +3,17 @@
 #include <utility>
 
 #include "common/log.h"
+#include "common/thread_name.h"
 
 namespace orderstream {
 
-Executor::Executor(std::size_t threads) {
+Executor::Executor(std::size_t threads, const char* name) {
   if (threads == 0) threads = 1;
   threads_.reserve(threads);
-  for (std::size_t i = 0; i < threads; ++i) threads_.emplace_back([this] { run(); });
+  for (std::size_t i = 0; i < threads; ++i) {
+    threads_.emplace_back([this] { run(); });
+    name_thread(threads_.back(), name);
+  }
 }
 
 Executor::~Executor() { shutdown(); }

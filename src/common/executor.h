@@ -18,7 +18,8 @@ class Executor {
  public:
   using Task = std::function<void()>;
 
-  explicit Executor(std::size_t threads);
+  // `name` (at most 15 characters) labels the threads in top -H, perf and debuggers.
+  explicit Executor(std::size_t threads, const char* name = "os-executor");
   ~Executor();
   Executor(const Executor&) = delete;
   Executor& operator=(const Executor&) = delete;

@@ -2,11 +2,14 @@
 
 #include <utility>
 
+#include "common/thread_name.h"
 #include "domain/order_id.h"
 #include "domain/order_validation.h"
 
 namespace orderstream {
-CreateBatcher::CreateBatcher(OrderService& orders) : orders_(orders), writer_([this] { run(); }) {}
+CreateBatcher::CreateBatcher(OrderService& orders) : orders_(orders), writer_([this] { run(); }) {
+  name_thread(writer_, "os-create-batch");
+}
 
 CreateBatcher::~CreateBatcher() { shutdown(); }
 

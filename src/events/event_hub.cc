@@ -7,7 +7,8 @@
 namespace orderstream {
 
 EventHub::EventHub(std::size_t lanes) {
-  for (std::size_t i = 0; i < lanes; ++i) lanes_.push_back(std::make_unique<Executor>(1));
+  for (std::size_t i = 0; i < lanes; ++i)
+    lanes_.push_back(std::make_unique<Executor>(1, "os-fanout-lane"));
 }
 
 EventHub::~EventHub() {

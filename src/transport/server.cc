@@ -26,7 +26,7 @@ void enable_health_and_reflection() {
 OrderServer::OrderServer(ServerOptions options, OrderService& orders, EventHub& hub)
     : options_(std::move(options)),
       hub_(hub),
-      executor_(options_.executor_threads),
+      executor_(options_.executor_threads, "os-database"),
       creates_(orders),
       service_(ReactorContext{orders, creates_, hub, executor_, streams_}),
       bench_service_(hub, executor_) {
