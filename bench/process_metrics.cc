@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <vector>
@@ -22,16 +23,9 @@ std::optional<std::string> read_whole(const std::string& path) {
   return text.str();
 }
 
-}  // namespace
-
-ProcessProbe ProcessProbe::of_pid(pid_t pid) {
-  return ProcessProbe("/proc/" + std::to_string(pid));
-}
-
-ProcessProbe ProcessProbe::self() { return ProcessProbe("/proc/self"); }
-
-std::optional<double> ProcessProbe::cpu_seconds() const {
-  const auto stat = read_whole(dir_ + "/stat");
+// utime + stime of a /proc stat file, in seconds.
+std::optional<double> stat_cpu_seconds(const std::string& path) {
+  const auto stat = read_whole(path);
   if (!stat) return std::nullopt;
   // The command name (field 2) is in parentheses and may hold spaces or ')'; the fields after
   // the last ')' start with field 3, so utime (14) and stime (15) are the 12th and 13th there.
@@ -45,6 +39,30 @@ std::optional<double> ProcessProbe::cpu_seconds() const {
   if (ticks_per_second <= 0) return std::nullopt;
   const double ticks = std::stod(values[11]) + std::stod(values[12]);
   return ticks / static_cast<double>(ticks_per_second);
+}
+
+}  // namespace
+
+ProcessProbe ProcessProbe::of_pid(pid_t pid) {
+  return ProcessProbe("/proc/" + std::to_string(pid));
+}
+
+ProcessProbe ProcessProbe::self() { return ProcessProbe("/proc/self"); }
+
+std::optional<double> ProcessProbe::cpu_seconds() const { return stat_cpu_seconds(dir_ + "/stat"); }
+
+std::map<std::string, double> ProcessProbe::cpu_seconds_by_thread() const {
+  std::map<std::string, double> by_name;
+  std::error_code error;
+  for (const auto& task : std::filesystem::directory_iterator(dir_ + "/task", error)) {
+    // A thread may end between the listing and the reads: it is then skipped.
+    auto name = read_whole(task.path() / "comm");
+    const auto cpu = stat_cpu_seconds(task.path() / "stat");
+    if (!name || !cpu) continue;
+    while (!name->empty() && name->back() == '\n') name->pop_back();
+    by_name[*name] += *cpu;
+  }
+  return by_name;
 }
 
 std::optional<int64_t> ProcessProbe::status_kib(const char* field) const {
@@ -81,6 +99,7 @@ void ProcessWindow::start() {
   if (!probe_) return;
   peak_reset_ = probe_->reset_peak();
   cpu_before_ = probe_->cpu_seconds();
+  threads_before_ = probe_->cpu_seconds_by_thread();
   rss_before_ = probe_->rss_kib();
   max_seen_ = rss_before_;
 }
@@ -88,6 +107,7 @@ void ProcessWindow::start() {
 void ProcessWindow::stop() {
   if (!probe_) return;
   cpu_after_ = probe_->cpu_seconds();
+  threads_after_ = probe_->cpu_seconds_by_thread();
   rss_after_ = probe_->rss_kib();
   if (!peak_reset_) return;
   peak_ = probe_->peak_rss_kib();
@@ -100,6 +120,15 @@ void ProcessWindow::stop() {
 std::optional<double> ProcessWindow::cpu_seconds() const {
   if (!cpu_before_ || !cpu_after_) return std::nullopt;
   return *cpu_after_ - *cpu_before_;
+}
+
+std::map<std::string, double> ProcessWindow::cpu_seconds_by_thread() const {
+  std::map<std::string, double> used;
+  for (const auto& [name, after] : threads_after_) {
+    const auto before = threads_before_.find(name);
+    used[name] = after - (before == threads_before_.end() ? 0.0 : before->second);
+  }
+  return used;
 }
 
 std::optional<int64_t> ProcessWindow::rss_now_kib() {

@@ -7,6 +7,7 @@
 #include <sys/types.h>
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 
@@ -19,6 +20,8 @@ class ProcessProbe {
 
   // utime + stime, in seconds.
   std::optional<double> cpu_seconds() const;
+  // The same per thread name (threads of one pool share a name), for the threads alive now.
+  std::map<std::string, double> cpu_seconds_by_thread() const;
   std::optional<int64_t> rss_kib() const;
   std::optional<int64_t> peak_rss_kib() const;
   // Resets the peak to the current RSS; false if the kernel refused.
@@ -41,6 +44,8 @@ class ProcessWindow {
   void stop();
 
   std::optional<double> cpu_seconds() const;
+  // CPU seconds per thread name over the window; a thread that ended before stop() is missing.
+  std::map<std::string, double> cpu_seconds_by_thread() const;
   std::optional<int64_t> rss_before_kib() const { return rss_before_; }
   std::optional<int64_t> rss_after_kib() const { return rss_after_; }
   std::optional<int64_t> peak_kib() const { return peak_; }
@@ -52,6 +57,8 @@ class ProcessWindow {
   bool peak_reset_ = false;
   std::optional<double> cpu_before_;
   std::optional<double> cpu_after_;
+  std::map<std::string, double> threads_before_;
+  std::map<std::string, double> threads_after_;
   std::optional<int64_t> rss_before_;
   std::optional<int64_t> rss_after_;
   std::optional<int64_t> peak_;

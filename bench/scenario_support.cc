@@ -35,6 +35,12 @@ void add_server_cpu(ScenarioResult& result, const ProcessWindow& server, int64_t
   if (cpu && items > 0) per_million = *cpu / (static_cast<double>(items) / 1e6);
   result.add("server_cpu_s_per_million_" + what, "server CPU per million " + what, "s", per_million,
              2);
+  // Which threads spent it: the project's pools are named (os-database, os-fanout-lane, ...),
+  // gRPC's callback threads are nexting_thread. Names that used under 0.01 s are left out.
+  for (const auto& [name, seconds] : server.cpu_seconds_by_thread()) {
+    if (seconds < 0.01) continue;
+    result.add("server_cpu_s." + name, "  of which " + name + " threads", "s", seconds, 2);
+  }
 }
 
 ProcessWindow server_window(const ScenarioContext& context) {
