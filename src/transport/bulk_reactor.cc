@@ -11,13 +11,6 @@
 namespace orderstream::transport {
 namespace {
 
-// Upper bound of one transaction, and of what a stream holds in memory while a commit runs.
-// Batches form by themselves: whatever arrived during the previous commit goes in the next one,
-// so a slow client gets small prompt commits and a fast one large efficient ones. 65,536 rather
-// than 32,768: +4% to +9% orders/s for one fast stream (more events per customer share a leaf
-// page), for a higher peak: server RSS grew 208 MiB instead of 152 MiB over a 1M-order import
-// (docs/BENCHMARKS.md).
-constexpr std::size_t kMaxBatch = 65536;
 constexpr int64_t kProgressEvery = 100000;
 
 int32_t clamp_count(int64_t count) {
@@ -35,7 +28,7 @@ BulkReactor* BulkReactor::start(ReactorContext context,
 }
 
 BulkReactor::BulkReactor(ReactorContext context, ::ecommerce::orders::BulkProcessResult* result)
-    : ManagedStream(context), result_(result) {}
+    : ManagedStream(context), result_(result), lease_(context.imports) {}
 
 void BulkReactor::OnReadDone(bool ok) {
   std::lock_guard lock(mutex_);
@@ -58,7 +51,10 @@ void BulkReactor::OnReadDone(bool ok) {
                   << " committed, " << tally_.failures() << " failed";
   }
   commit_locked();
-  if (pending_.size() >= kMaxBatch) {
+  // The limit bounds one transaction and what the stream holds while a commit runs. Batches form
+  // by themselves: whatever arrived during the previous commit goes in the next one, so a slow
+  // client gets small prompt commits and a fast one large efficient ones.
+  if (pending_.size() >= context_.imports.batch_limit()) {
     reading_paused_ = true;  // resumed by on_committed
   } else {
     StartRead(&request_);
@@ -93,7 +89,7 @@ void BulkReactor::on_committed(Result<std::vector<CreateOutcome>> outcomes) {
     }
   }
   commit_locked();
-  if (reading_paused_ && pending_.size() < kMaxBatch) {
+  if (reading_paused_ && pending_.size() < context_.imports.batch_limit()) {
     reading_paused_ = false;
     StartRead(&request_);
   }

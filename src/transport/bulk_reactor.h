@@ -1,8 +1,9 @@
 // ProcessBulkOrders: validates each streamed order as it arrives and persists the valid ones in
 // batched transactions on the executor. A commit never waits on the network: orders accumulate in
 // memory while the previous batch commits, and once a full batch is waiting the reactor stops
-// reading, so HTTP/2 flow control slows a fast writer instead of memory growing. The response is
-// sent only after every order counted as a success is committed.
+// reading, so HTTP/2 flow control slows a fast writer instead of memory growing. How full is full
+// depends on how many imports share the server's ImportBudget. The response is sent only after
+// every order counted as a success is committed.
 #pragma once
 
 #include <grpcpp/grpcpp.h>
@@ -13,6 +14,7 @@
 
 #include "domain/bulk_tally.h"
 #include "order_service.pb.h"
+#include "transport/import_budget.h"
 #include "transport/managed_stream.h"
 
 namespace orderstream::transport {
@@ -38,6 +40,7 @@ class BulkReactor final
   static grpc::Status shutting_down();
 
   ::ecommerce::orders::BulkProcessResult* const result_;
+  const ImportBudget::Lease lease_;  // counts this import in the budget's share until destroyed
 
   ::ecommerce::orders::Order request_;  // the read buffer
   std::vector<NewOrder> pending_;       // valid orders waiting for the next commit

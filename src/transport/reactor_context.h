@@ -6,6 +6,7 @@
 #include "domain/create_batcher.h"
 #include "domain/order_service.h"
 #include "events/event_hub.h"
+#include "transport/import_budget.h"
 #include "transport/stream_registry.h"
 
 namespace orderstream::transport {
@@ -16,6 +17,7 @@ struct ReactorContext {
   EventHub& hub;
   Executor& executor;  // runs every blocking call (database work), never a gRPC thread
   StreamRegistry& streams;
+  ImportBudget& imports;  // memory shared by the bulk imports running now
 };
 
 }  // namespace orderstream::transport

@@ -28,7 +28,8 @@ OrderServer::OrderServer(ServerOptions options, OrderService& orders, EventHub& 
       hub_(hub),
       executor_(options_.executor_threads, "os-database"),
       creates_(orders),
-      service_(ReactorContext{orders, creates_, hub, executor_, streams_}),
+      imports_(options_.import_buffer_orders),
+      service_(ReactorContext{orders, creates_, hub, executor_, streams_, imports_}),
       bench_service_(hub, executor_) {
   enable_health_and_reflection();
   grpc::ServerBuilder builder;

@@ -15,6 +15,7 @@
 #include "domain/create_batcher.h"
 #include "domain/order_service.h"
 #include "events/event_hub.h"
+#include "transport/import_budget.h"
 #include "transport/order_service_impl.h"
 #include "transport/stream_registry.h"
 #include "transport/transport_bench_service.h"
@@ -25,6 +26,8 @@ struct ServerOptions {
   std::string listen = "127.0.0.1:50051";   // host:port; port 0 lets the kernel choose
   int max_message_bytes = 4 * 1024 * 1024;  // larger messages fail with RESOURCE_EXHAUSTED
   std::size_t executor_threads = 4;
+  // Orders all running bulk imports may batch together (see ImportBudget).
+  std::size_t import_buffer_orders = ImportBudget::kDefaultOrders;
   bool bench_transport = false;  // also serve orderstream.bench.TransportBench (benchmarks only)
 };
 
@@ -40,6 +43,7 @@ class OrderServer {
   int port() const { return port_; }
   std::string target() const;  // "host:port" with the bound port
   std::size_t active_streams() const { return streams_.active(); }
+  std::size_t active_imports() const { return imports_.active(); }
 
   // Health NOT_SERVING, open streams finished with UNAVAILABLE, then gRPC shutdown waiting at
   // most `grace` for calls in flight; then the executor drains. Idempotent.
@@ -51,6 +55,7 @@ class OrderServer {
   Executor executor_;
   CreateBatcher creates_;
   StreamRegistry streams_;
+  ImportBudget imports_;
   OrderServiceImpl service_;
   TransportBenchService bench_service_;
   std::unique_ptr<grpc::Server> server_;

@@ -1,0 +1,172 @@
+// The bulk imports' shared memory budget: its arithmetic, and that over a real server concurrent
+// imports batch within their share while a lone import gets the whole budget.
+#include "transport/import_budget.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <atomic>
+#include <memory>
+#include <thread>
+#include <vector>
+
+#include "transport/server_fixture.h"
+
+namespace orderstream::testing {
+namespace {
+
+using transport::ImportBudget;
+
+TEST(ImportBudgetTest, TheBudgetIsSharedAmongTheImportsRunning) {
+  ImportBudget budget(65536);
+  EXPECT_EQ(budget.batch_limit(), 65536u);  // nobody running: a first import gets it all
+  {
+    ImportBudget::Lease first(budget);
+    EXPECT_EQ(budget.batch_limit(), 65536u);
+    std::vector<std::unique_ptr<ImportBudget::Lease>> others;
+    for (int i = 0; i < 7; ++i) others.push_back(std::make_unique<ImportBudget::Lease>(budget));
+    EXPECT_EQ(budget.active(), 8u);
+    EXPECT_EQ(budget.batch_limit(), 8192u);
+  }
+  EXPECT_EQ(budget.active(), 0u);
+  EXPECT_EQ(budget.batch_limit(), 65536u);
+}
+
+TEST(ImportBudgetTest, ABatchNeverShrinksBelowTheMinimum) {
+  ImportBudget budget(1024);
+  std::vector<std::unique_ptr<ImportBudget::Lease>> leases;
+  for (int i = 0; i < 100; ++i) leases.push_back(std::make_unique<ImportBudget::Lease>(budget));
+  EXPECT_EQ(budget.batch_limit(), ImportBudget::kMinBatch);
+  EXPECT_EQ(ImportBudget(10).orders(), ImportBudget::kMinBatch);
+}
+
+// The real store, made slow so that a fast client always fills its batch while a commit runs, and
+// watched: the largest batch any import committed.
+class SlowRecordingStore : public OrderStore {
+ public:
+  explicit SlowRecordingStore(OrderStore& store) : store_(store) {}
+
+  std::vector<CreateOutcome> create_orders(std::span<const NewOrder> orders,
+                                           int64_t now_ms) override {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    std::size_t seen = largest_.load();
+    while (orders.size() > seen && !largest_.compare_exchange_weak(seen, orders.size())) {
+    }
+    return store_.create_orders(orders, now_ms);
+  }
+  StatusChangeOutcome compare_and_set_status(std::string_view id, OrderStatus expected,
+                                             OrderStatus to, int64_t now_ms) override {
+    return store_.compare_and_set_status(id, expected, to, now_ms);
+  }
+  std::optional<Order> find_order(std::string_view id) override { return store_.find_order(id); }
+  std::vector<OrderEvent> history_page(std::string_view customer, int64_t before,
+                                       std::size_t limit) override {
+    return store_.history_page(customer, before, limit);
+  }
+
+  std::size_t take_largest_batch() { return largest_.exchange(0); }
+
+ private:
+  OrderStore& store_;
+  std::atomic<std::size_t> largest_{0};
+};
+
+class ImportBudgetServerTest : public ::testing::Test {
+ protected:
+  static constexpr std::size_t kBudget = 4096;
+
+  void SetUp() override {
+    dir_ = make_temp_dir();
+    sqlite_ = std::make_unique<storage::SqliteOrderStore>(
+        storage::SqliteOptions{.path = dir_ + "/orders.db", .synchronous_full = false});
+    store_ = std::make_unique<SlowRecordingStore>(*sqlite_);
+    orders_ = std::make_unique<OrderService>(*store_, hub_);
+    transport::ServerOptions options;
+    options.listen = "127.0.0.1:0";
+    options.import_buffer_orders = kBudget;
+    server_ = std::make_unique<transport::OrderServer>(options, *orders_, hub_);
+    stub_ = pb::OrderService::NewStub(
+        grpc::CreateChannel(server_->target(), grpc::InsecureChannelCredentials()));
+  }
+
+  void TearDown() override {
+    stub_.reset();
+    server_.reset();
+    orders_.reset();
+    store_.reset();
+    sqlite_.reset();
+    std::error_code ignored;
+    std::filesystem::remove_all(dir_, ignored);
+  }
+
+  struct Import {
+    grpc::ClientContext context;
+    pb::BulkProcessResult result;
+    std::unique_ptr<grpc::ClientWriter<pb::Order>> writer;
+    grpc::Status status;
+  };
+
+  std::unique_ptr<Import> open_import() {
+    auto import = std::make_unique<Import>();
+    import->context.set_deadline(in(std::chrono::seconds(60)));
+    import->writer = stub_->ProcessBulkOrders(&import->context, &import->result);
+    return import;
+  }
+
+  static void send(Import& import, const std::string& prefix, int count) {
+    pb::Order order;
+    order.set_customer_id("importer");
+    order.set_total(1.0f);
+    for (int i = 0; i < count; ++i) {
+      order.set_order_id(prefix + std::to_string(i));
+      if (!import.writer->Write(order)) break;
+    }
+    import.writer->WritesDone();
+    import.status = import.writer->Finish();
+  }
+
+  std::string dir_;
+  EventHub hub_{2};
+  std::unique_ptr<storage::SqliteOrderStore> sqlite_;
+  std::unique_ptr<SlowRecordingStore> store_;
+  std::unique_ptr<OrderService> orders_;
+  std::unique_ptr<transport::OrderServer> server_;
+  std::unique_ptr<pb::OrderService::Stub> stub_;
+};
+
+TEST_F(ImportBudgetServerTest, ConcurrentImportsBatchWithinTheirShare) {
+  constexpr int kImports = 4;
+  constexpr int kOrdersEach = 6000;
+  std::vector<std::unique_ptr<Import>> imports;
+  for (int i = 0; i < kImports; ++i) imports.push_back(open_import());
+  // Every import is counted before any order flows, so every batch was formed under the share.
+  ASSERT_TRUE(eventually([&] { return server_->active_imports() == kImports; }));
+
+  std::vector<std::thread> senders;
+  for (int i = 0; i < kImports; ++i) {
+    senders.emplace_back(send, std::ref(*imports[i]), "C" + std::to_string(i) + "-", kOrdersEach);
+  }
+  for (auto& sender : senders) sender.join();
+
+  for (const auto& import : imports) {
+    ASSERT_TRUE(import->status.ok()) << import->status.error_message();
+    EXPECT_EQ(import->result.success_count(), kOrdersEach);
+    EXPECT_EQ(import->result.failure_count(), 0);
+  }
+  EXPECT_LE(store_->take_largest_batch(), kBudget / kImports);
+  EXPECT_TRUE(eventually([&] { return server_->active_imports() == 0; }));
+}
+
+TEST_F(ImportBudgetServerTest, ALoneImportGetsTheWholeBudget) {
+  auto import = open_import();
+  send(*import, "L-", 12000);
+  ASSERT_TRUE(import->status.ok()) << import->status.error_message();
+  EXPECT_EQ(import->result.success_count(), 12000);
+  // 50 ms per commit: far more than a quarter of the budget arrives meanwhile.
+  const std::size_t largest = store_->take_largest_batch();
+  EXPECT_GT(largest, kBudget / 4);
+  EXPECT_LE(largest, kBudget);
+}
+
+}  // namespace
+}  // namespace orderstream::testing
