@@ -144,5 +144,23 @@ TEST(ServerProcessTest, PortInUseIsAClearStartupError) {
   EXPECT_NE(result.err.find("cannot listen on " + first.target()), std::string::npos) << result.err;
 }
 
+TEST(ServerProcessTest, ImportBufferFlagIsTakenAndCheckedAtStartup) {
+  ServerProcess server({"--import-buffer-orders", "4096"});
+  auto stub = health::Health::NewStub(channel_to(server));
+  health::HealthCheckResponse response;
+  grpc::ClientContext context;
+  ASSERT_TRUE(stub->Check(&context, {}, &response).ok());
+  EXPECT_EQ(response.status(), health::HealthCheckResponse::SERVING);
+
+  const auto refused =
+      run_command({ORDERSTREAM_SERVER_BIN, "--import-buffer-orders", "10", "--listen",
+                   "127.0.0.1:0", "--db", server.directory() + "/other.db"},
+                  "", 20000);
+  EXPECT_NE(refused.exit_code, 0);
+  EXPECT_NE(refused.err.find("--import-buffer-orders: Value 10 not in range 256"),
+            std::string::npos)
+      << refused.err;
+}
+
 }  // namespace
 }  // namespace orderstream::testing
