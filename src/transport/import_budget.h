@@ -19,7 +19,8 @@ class ImportBudget {
   static constexpr std::size_t kMinBatch = 256;
   // One import alone batches up to 65,536 orders: +4% to +9% orders/s over 32,768 for one fast
   // stream (more events per customer share a leaf page), for a higher peak: server RSS grew
-  // 208 MiB instead of 152 MiB over a 1M-order import (docs/BENCHMARKS.md).
+  // 208 MiB instead of 152 MiB over a 1M-order import, before the malloc arena cap
+  // (docs/BENCHMARKS.md).
   static constexpr std::size_t kDefaultOrders = 65536;
 
   explicit ImportBudget(std::size_t orders = kDefaultOrders);
