@@ -71,32 +71,16 @@ class SlowRecordingStore : public OrderStore {
   std::atomic<std::size_t> largest_{0};
 };
 
-class ImportBudgetServerTest : public ::testing::Test {
+class ImportBudgetServerTest : public ServerFixture {
  protected:
   static constexpr std::size_t kBudget = 4096;
 
-  void SetUp() override {
-    dir_ = make_temp_dir();
-    sqlite_ = std::make_unique<storage::SqliteOrderStore>(
-        storage::SqliteOptions{.path = dir_ + "/orders.db", .synchronous_full = false});
-    store_ = std::make_unique<SlowRecordingStore>(*sqlite_);
-    orders_ = std::make_unique<OrderService>(*store_, hub_);
-    transport::ServerOptions options;
-    options.listen = "127.0.0.1:0";
+  void configure(transport::ServerOptions& options) override {
     options.import_buffer_orders = kBudget;
-    server_ = std::make_unique<transport::OrderServer>(options, *orders_, hub_);
-    stub_ = pb::OrderService::NewStub(
-        grpc::CreateChannel(server_->target(), grpc::InsecureChannelCredentials()));
   }
-
-  void TearDown() override {
-    stub_.reset();
-    server_.reset();
-    orders_.reset();
-    store_.reset();
-    sqlite_.reset();
-    std::error_code ignored;
-    std::filesystem::remove_all(dir_, ignored);
+  OrderStore& service_store() override {
+    recording_ = std::make_unique<SlowRecordingStore>(*store_);
+    return *recording_;
   }
 
   struct Import {
@@ -125,13 +109,7 @@ class ImportBudgetServerTest : public ::testing::Test {
     import.status = import.writer->Finish();
   }
 
-  std::string dir_;
-  EventHub hub_{2};
-  std::unique_ptr<storage::SqliteOrderStore> sqlite_;
-  std::unique_ptr<SlowRecordingStore> store_;
-  std::unique_ptr<OrderService> orders_;
-  std::unique_ptr<transport::OrderServer> server_;
-  std::unique_ptr<pb::OrderService::Stub> stub_;
+  std::unique_ptr<SlowRecordingStore> recording_;
 };
 
 TEST_F(ImportBudgetServerTest, ConcurrentImportsBatchWithinTheirShare) {
@@ -153,7 +131,7 @@ TEST_F(ImportBudgetServerTest, ConcurrentImportsBatchWithinTheirShare) {
     EXPECT_EQ(import->result.success_count(), kOrdersEach);
     EXPECT_EQ(import->result.failure_count(), 0);
   }
-  EXPECT_LE(store_->take_largest_batch(), kBudget / kImports);
+  EXPECT_LE(recording_->take_largest_batch(), kBudget / kImports);
   EXPECT_TRUE(eventually([&] { return server_->active_imports() == 0; }));
 }
 
@@ -163,7 +141,7 @@ TEST_F(ImportBudgetServerTest, ALoneImportGetsTheWholeBudget) {
   ASSERT_TRUE(import->status.ok()) << import->status.error_message();
   EXPECT_EQ(import->result.success_count(), 12000);
   // 50 ms per commit: far more than a quarter of the budget arrives meanwhile.
-  const std::size_t largest = store_->take_largest_batch();
+  const std::size_t largest = recording_->take_largest_batch();
   EXPECT_GT(largest, kBudget / 4);
   EXPECT_LE(largest, kBudget);
 }

@@ -50,7 +50,7 @@ class ServerFixture : public ::testing::Test {
     dir_ = make_temp_dir();
     store_ = std::make_unique<storage::SqliteOrderStore>(
         storage::SqliteOptions{.path = dir_ + "/orders.db", .synchronous_full = false});
-    orders_ = std::make_unique<OrderService>(*store_, hub_);
+    orders_ = std::make_unique<OrderService>(service_store(), hub_);
     transport::ServerOptions options;
     options.listen = "127.0.0.1:0";
     configure(options);
@@ -61,6 +61,8 @@ class ServerFixture : public ::testing::Test {
 
   // Lets a derived fixture change the server's options before it starts.
   virtual void configure(transport::ServerOptions& /*options*/) {}
+  // The store the order service uses; a derived fixture may put a wrapper around store_.
+  virtual OrderStore& service_store() { return *store_; }
 
   void TearDown() override {
     stub_.reset();
