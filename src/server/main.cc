@@ -71,9 +71,10 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 256));
   app.add_option("--import-buffer-orders", server_options.import_buffer_orders,
                  "orders that all running bulk imports may hold in memory per batch, shared: "
-                 "each import batches up to this divided by the imports running (at least 256)")
+                 "each import batches up to this divided by the imports running (at least " +
+                     std::to_string(transport::ImportBudget::kMinBatch) + ")")
       ->capture_default_str()
-      ->check(CLI::Range(std::size_t{256}, std::size_t{1} << 24));
+      ->check(CLI::Range(transport::ImportBudget::kMinBatch, std::size_t{1} << 24));
   // One lane per core by default: a fan-out to many watchers then uses every core.
   std::size_t fanout_threads = std::max(1U, std::thread::hardware_concurrency());
   app.add_option("--fanout-threads", fanout_threads,
