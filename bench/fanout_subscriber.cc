@@ -113,6 +113,7 @@ FanoutSubscriber::FanoutSubscriber(std::shared_ptr<FanoutBoard> board, int first
       last_sequence_(static_cast<std::size_t>(order_count), 0),
       last_step_(static_cast<std::size_t>(order_count), 0) {
   latencies_ns_.reserve(static_cast<std::size_t>(expected_deliveries));
+  stamp_latencies_ns_.reserve(static_cast<std::size_t>(expected_deliveries));
   for (int i = 0; i < order_count_; ++i) {
     if (board_->final_step(first_order_ + i) > 0) ++orders_with_updates_;
   }
@@ -148,7 +149,7 @@ void FanoutSubscriber::OnWriteDone(bool ok) {
 
 void FanoutSubscriber::OnReadDone(bool ok) {
   if (!ok) return;  // the stream is over; OnDone follows
-  handle(update_, Clock::now());
+  handle(update_, Clock::now(), std::chrono::system_clock::now());
   StartRead(&update_);
 }
 
@@ -156,7 +157,8 @@ void FanoutSubscriber::violation(const std::string& message) {
   if (violations_++ == 0) board_->report_failure(message);
 }
 
-void FanoutSubscriber::handle(const ecommerce::orders::OrderUpdate& update, Clock::time_point now) {
+void FanoutSubscriber::handle(const ecommerce::orders::OrderUpdate& update, Clock::time_point now,
+                              std::chrono::system_clock::time_point wall_now) {
   const auto order = board_->order_index(update.order_id());
   if (!order || *order < first_order_ || *order >= first_order_ + order_count_) {
     violation("update for an order not subscribed: " + update.order_id());
@@ -195,6 +197,9 @@ void FanoutSubscriber::handle(const ecommerce::orders::OrderUpdate& update, Cloc
   const int64_t sent = board_->send_ns(*order, *step);
   if (sent > 0) {
     latencies_ns_.push_back(to_ns(now) - sent);
+    const int64_t wall_ns =
+        std::chrono::duration_cast<std::chrono::nanoseconds>(wall_now.time_since_epoch()).count();
+    stamp_latencies_ns_.push_back(wall_ns - update.updated_at() * 1'000'000);
   } else {
     ++unmatched_;  // an update this run did not send: counted, never timed
   }

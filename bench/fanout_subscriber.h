@@ -11,6 +11,7 @@
 #include <grpcpp/support/client_callback.h>
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <memory>
@@ -89,11 +90,16 @@ class FanoutSubscriber
   int64_t violations() const { return violations_; }
   int64_t unmatched() const { return unmatched_; }
   std::vector<int64_t>& latencies_ns() { return latencies_ns_; }
+  // The same deliveries timed from the update's updated_at (the server's stamp, taken just
+  // before its commit, in whole ms) on the system clock: commit-to-receipt, overstated by under
+  // 1 ms of truncation plus the commit itself.
+  std::vector<int64_t>& stamp_latencies_ns() { return stamp_latencies_ns_; }
   std::optional<Clock::time_point> last_receipt() const { return last_receipt_; }
 
  private:
   void write_next_subscription();
-  void handle(const ecommerce::orders::OrderUpdate& update, Clock::time_point now);
+  void handle(const ecommerce::orders::OrderUpdate& update, Clock::time_point now,
+              std::chrono::system_clock::time_point wall_now);
   void violation(const std::string& message);
 
   std::shared_ptr<FanoutBoard> board_;
@@ -115,6 +121,7 @@ class FanoutSubscriber
   int64_t violations_ = 0;
   int64_t unmatched_ = 0;
   std::vector<int64_t> latencies_ns_;
+  std::vector<int64_t> stamp_latencies_ns_;
   std::optional<Clock::time_point> last_receipt_;
 };
 

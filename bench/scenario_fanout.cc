@@ -97,6 +97,7 @@ ScenarioResult run_fanout(const ScenarioContext& context, const FanoutArgs& args
   int64_t delivered = 0;
   int64_t unmatched = 0;
   std::vector<int64_t> latencies;
+  std::vector<int64_t> stamp_latencies;
   std::optional<Clock::time_point> last_receipt;
   if (all_closed) {
     latencies.reserve(static_cast<std::size_t>(args.subscribers) *
@@ -105,11 +106,13 @@ ScenarioResult run_fanout(const ScenarioContext& context, const FanoutArgs& args
       delivered += subscriber->delivered();
       unmatched += subscriber->unmatched();
       merge_samples(latencies, subscriber->latencies_ns());
+      merge_samples(stamp_latencies, subscriber->stamp_latencies_ns());
       const auto receipt = subscriber->last_receipt();
       if (receipt && (!last_receipt || *receipt > *last_receipt)) last_receipt = receipt;
     }
   }
   const LatencySummary latency = summarize_latencies(std::move(latencies));
+  const LatencySummary stamp_latency = summarize_latencies(std::move(stamp_latencies));
   const int64_t expected = static_cast<int64_t>(args.subscribers) * updates;
   const int complete = board->value(FanoutBoard::Counter::kComplete);
   std::optional<double> deliveries_per_s;
@@ -132,6 +135,9 @@ ScenarioResult run_fanout(const ScenarioContext& context, const FanoutArgs& args
   result.add("p99_ms", "latency p99", "ms", latency.p99_ms, 3);
   result.add("p999_ms", "latency p99.9", "ms", latency.p999_ms, 3);
   result.add("max_ms", "latency max", "ms", latency.max_ms, 3);
+  result.add("stamp_p50_ms", "from updated_at stamp p50", "ms", stamp_latency.p50_ms, 3);
+  result.add("stamp_p99_ms", "from updated_at stamp p99", "ms", stamp_latency.p99_ms, 3);
+  result.add("stamp_p999_ms", "from updated_at stamp p99.9", "ms", stamp_latency.p999_ms, 3);
   result.add("generated", "updates sent", "updates", static_cast<double>(generated.sent));
   const double generate_seconds = seconds_between(generated.first_send, generated.last_send);
   result.add(
