@@ -4,14 +4,18 @@
 
 #include "common/log.h"
 #include "common/thread_name.h"
+#include "common/thread_priority.h"
 
 namespace orderstream {
 
-Executor::Executor(std::size_t threads, const char* name) {
+Executor::Executor(std::size_t threads, const char* name, int priority_boost) {
   if (threads == 0) threads = 1;
   threads_.reserve(threads);
   for (std::size_t i = 0; i < threads; ++i) {
-    threads_.emplace_back([this] { run(); });
+    threads_.emplace_back([this, priority_boost] {
+      raise_this_thread_priority(priority_boost);
+      run();
+    });
     name_thread(threads_.back(), name);
   }
 }

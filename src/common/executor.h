@@ -18,8 +18,9 @@ class Executor {
  public:
   using Task = std::function<void()>;
 
-  // `name` (at most 15 characters) labels the threads in top -H, perf and debuggers.
-  explicit Executor(std::size_t threads, const char* name = "os-executor");
+  // `name` (at most 15 characters) labels the threads in top -H, perf and debuggers;
+  // `priority_boost` raises them that many nice levels (see common/thread_priority.h).
+  explicit Executor(std::size_t threads, const char* name = "os-executor", int priority_boost = 0);
   ~Executor();
   Executor(const Executor&) = delete;
   Executor& operator=(const Executor&) = delete;

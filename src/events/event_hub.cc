@@ -6,9 +6,9 @@
 
 namespace orderstream {
 
-EventHub::EventHub(std::size_t lanes) {
+EventHub::EventHub(std::size_t lanes, int priority_boost) {
   for (std::size_t i = 0; i < lanes; ++i)
-    lanes_.push_back(std::make_unique<Executor>(1, "os-fanout-lane"));
+    lanes_.push_back(std::make_unique<Executor>(1, "os-fanout-lane", priority_boost));
 }
 
 EventHub::~EventHub() {

@@ -34,8 +34,9 @@ class EventSubscriber {
 
 class EventHub : public EventPublisher {
  public:
-  // `lanes` delivery threads; 0 delivers on the publisher's thread.
-  explicit EventHub(std::size_t lanes = 0);
+  // `lanes` delivery threads, raised `priority_boost` nice levels (common/thread_priority.h);
+  // 0 lanes deliver on the publisher's thread.
+  explicit EventHub(std::size_t lanes = 0, int priority_boost = 0);
   // Delivers what the lanes still hold, then joins them.
   ~EventHub() override;
   EventHub(const EventHub&) = delete;

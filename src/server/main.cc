@@ -82,6 +82,13 @@ int main(int argc, char** argv) {
                  "same one; default: one per core)")
       ->capture_default_str()
       ->check(CLI::Range(1, 256));
+  // The server's own threads ahead of gRPC's by default: see common/thread_priority.h.
+  server_options.thread_priority_boost = 10;
+  app.add_option("--thread-priority-boost", server_options.thread_priority_boost,
+                 "nice levels by which the database and fan-out threads run ahead of gRPC's "
+                 "network threads (needs CAP_SYS_NICE; 0: none)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 19));
   app.add_flag("--bench-transport", server_options.bench_transport,
                "also serve orderstream.bench.TransportBench, the no-database ceiling that "
                "orderstream-bench measures (off in production)");
@@ -95,7 +102,7 @@ int main(int argc, char** argv) {
 
   try {
     storage::SqliteOrderStore store(store_options);
-    EventHub hub(fanout_threads);
+    EventHub hub(fanout_threads, server_options.thread_priority_boost);
     OrderService orders(store, hub);
     transport::OrderServer server(server_options, orders, hub);
     if (!port_file.empty()) {

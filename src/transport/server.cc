@@ -26,7 +26,7 @@ void enable_health_and_reflection() {
 OrderServer::OrderServer(ServerOptions options, OrderService& orders, EventHub& hub)
     : options_(std::move(options)),
       hub_(hub),
-      executor_(options_.executor_threads, "os-database"),
+      executor_(options_.executor_threads, "os-database", options_.thread_priority_boost),
       creates_(orders),
       imports_(options_.import_buffer_orders),
       service_(ReactorContext{orders, creates_, hub, executor_, streams_, imports_}),

@@ -28,6 +28,8 @@ struct ServerOptions {
   std::size_t executor_threads = 4;
   // Orders all running bulk imports may batch together (see ImportBudget).
   std::size_t import_buffer_orders = ImportBudget::kDefaultOrders;
+  // Nice levels by which the database threads run ahead of gRPC's (common/thread_priority.h).
+  int thread_priority_boost = 0;
   bool bench_transport = false;  // also serve orderstream.bench.TransportBench (benchmarks only)
 };
 

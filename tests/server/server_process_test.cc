@@ -6,9 +6,16 @@
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
 
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpc/reflection/v1alpha/reflection.grpc.pb.h"
@@ -159,6 +166,58 @@ TEST(ServerProcessTest, ImportBufferFlagIsTakenAndCheckedAtStartup) {
   EXPECT_NE(refused.exit_code, 0);
   EXPECT_NE(refused.err.find("--import-buffer-orders: Value 10 not in range 256"),
             std::string::npos)
+      << refused.err;
+}
+
+// The nice values of a process's threads, by thread name.
+std::multimap<std::string, int> thread_nices(pid_t pid) {
+  std::multimap<std::string, int> nices;
+  for (const auto& task :
+       std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/task")) {
+    std::string stat;
+    std::getline(std::ifstream(task.path() / "stat"), stat);
+    // "tid (name) state ppid ...": nice is field 19, the 17th after the name's closing ')'.
+    const auto open = stat.find('(');
+    const auto close = stat.rfind(')');
+    if (open == std::string::npos || close == std::string::npos) continue;  // the thread ended
+    std::istringstream fields(stat.substr(close + 2));
+    std::string field;
+    for (int i = 0; i < 17 && fields >> field; ++i) {
+    }
+    nices.emplace(stat.substr(open + 1, close - open - 1), std::stoi(field));
+  }
+  return nices;
+}
+
+TEST(ServerProcessTest, DatabaseAndFanoutThreadsRunAheadOfGrpcs) {
+  if (geteuid() != 0) GTEST_SKIP() << "a negative nice needs CAP_SYS_NICE";
+  ServerProcess server({"--thread-priority-boost", "4", "--fanout-threads", "2"});
+  auto stub = health::Health::NewStub(channel_to(server));
+  health::HealthCheckResponse response;
+  grpc::ClientContext context;
+  ASSERT_TRUE(stub->Check(&context, {}, &response).ok());  // gRPC's threads exist by now
+
+  const int base = getpriority(PRIO_PROCESS, 0);  // the server inherited this test's nice
+  const auto nices = thread_nices(server.pid());
+  EXPECT_EQ(nices.count("os-database"), 4U);  // --executor-threads' default
+  EXPECT_EQ(nices.count("os-fanout-lane"), 2U);
+  int grpc_threads = 0;
+  for (const auto& [name, nice] : nices) {
+    if (name == "os-database" || name == "os-fanout-lane") {
+      EXPECT_EQ(nice, base - 4) << name;
+    } else {
+      EXPECT_EQ(nice, base) << name;  // gRPC's threads, the batcher and the main thread
+      grpc_threads += name == "nexting_thread" ? 1 : 0;
+    }
+  }
+  EXPECT_GT(grpc_threads, 0);
+
+  const auto refused =
+      run_command({ORDERSTREAM_SERVER_BIN, "--thread-priority-boost", "20", "--listen",
+                   "127.0.0.1:0", "--db", server.directory() + "/other.db"},
+                  "", 20000);
+  EXPECT_NE(refused.exit_code, 0);
+  EXPECT_NE(refused.err.find("--thread-priority-boost: Value 20 not in range 0"), std::string::npos)
       << refused.err;
 }
 

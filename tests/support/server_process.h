@@ -22,6 +22,7 @@ class ServerProcess {
   const std::string& target() const { return target_; }  // "127.0.0.1:<port>"
   const std::string& directory() const { return dir_; }  // holds orders.db and server.log
   std::string log() const;                               // what the server wrote so far
+  pid_t pid() const { return pid_; }
 
   void signal(int signo) const;
   // Waits for exit (up to `timeout_ms`); returns the exit status as from waitpid, or -1.

@@ -1,0 +1,23 @@
+// Scheduling priority of the server's own threads. On a small machine the database threads
+// (among them the writer that every bulk import waits on) and the fan-out lanes compete for the
+// cores with gRPC's polling threads, which are many and wake for every network event. At equal
+// priority the scheduler preempts the writer whenever one of them wakes: in a 1,000,000-order
+// import the writer spent 0.65 s of its 4.5 s runnable but not running. A few nice levels more
+// let it keep a core while gRPC's threads share what is left; that import then ran 1.04-1.19x
+// the orders/s (docs/BENCHMARKS.md).
+//
+// Linux keeps a nice value per thread, and a negative one needs CAP_SYS_NICE (or an RLIMIT_NICE
+// that allows it): without it the threads keep the normal priority, and the first refusal is
+// logged once.
+#pragma once
+
+namespace orderstream {
+
+// Gives the calling thread `boost` nice levels more than it has (so a lower nice value, never
+// below -20). Returns true if the thread now runs at that priority, or if `boost` is 0 or less.
+bool raise_this_thread_priority(int boost);
+
+// The calling thread's nice value.
+int this_thread_nice();
+
+}  // namespace orderstream
