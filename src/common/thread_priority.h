@@ -13,6 +13,9 @@
 
 namespace orderstream {
 
+// The server's default: any boost of a few levels gave the same bulk figures (10 and 19 alike).
+inline constexpr int kDefaultThreadPriorityBoost = 10;
+
 // Gives the calling thread `boost` nice levels more than it has (so a lower nice value, never
 // below -20). Returns true if the thread now runs at that priority, or if `boost` is 0 or less.
 bool raise_this_thread_priority(int boost);

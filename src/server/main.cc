@@ -12,6 +12,7 @@
 
 #include "common/log.h"
 #include "common/malloc_arenas.h"
+#include "common/thread_priority.h"
 #include "domain/order_service.h"
 #include "domain/storage_error.h"
 #include "events/event_hub.h"
@@ -83,7 +84,7 @@ int main(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::Range(1, 256));
   // The server's own threads ahead of gRPC's by default: see common/thread_priority.h.
-  server_options.thread_priority_boost = 10;
+  server_options.thread_priority_boost = kDefaultThreadPriorityBoost;
   app.add_option("--thread-priority-boost", server_options.thread_priority_boost,
                  "nice levels by which the database and fan-out threads run ahead of gRPC's "
                  "network threads (needs CAP_SYS_NICE; 0: none)")
