@@ -70,7 +70,7 @@ int run_cli(int argc, char** argv) {
   create->add_option("--customer", create_args.customer_id, "Customer id")->required();
   create->add_option("--total", create_args.total, "Order total")->required();
   create->add_option("--id", create_args.order_id,
-                     "Order id (default: the server assigns ORD-<12 hex digits>)");
+                     "Order id (default: the server assigns ORD-<24 hex digits>)");
   add_client_options(*create, options);
   create->callback([&] { action = [&] { return run_create(options, create_args); }; });
 

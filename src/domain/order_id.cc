@@ -1,20 +1,33 @@
 #include "domain/order_id.h"
 
-#include <cstdint>
+#include <chrono>
 #include <random>
 
 namespace orderstream {
+namespace {
+
+void append_hex48(std::string& out, uint64_t value) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  for (int shift = 44; shift >= 0; shift -= 4) out += kHex[(value >> shift) & 0xF];
+}
+
+}  // namespace
+
+std::string format_order_id(uint64_t unix_ms, uint64_t random_bits) {
+  std::string id;
+  id.reserve(28);
+  id = "ORD-";
+  append_hex48(id, unix_ms);
+  append_hex48(id, random_bits);
+  return id;
+}
 
 std::string generate_order_id() {
   thread_local std::mt19937_64 engine{std::random_device{}()};
-  static constexpr char kHex[] = "0123456789abcdef";
-  uint64_t bits = engine();
-  std::string id = "ORD-";
-  for (int i = 0; i < 12; ++i) {
-    id += kHex[bits & 0xF];
-    bits >>= 4;
-  }
-  return id;
+  const auto now = std::chrono::system_clock::now().time_since_epoch();
+  return format_order_id(
+      static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(now).count()),
+      engine());
 }
 
 }  // namespace orderstream

@@ -231,7 +231,7 @@ TEST_F(CliEndToEndTest, CreateThenSetStatus) {
 TEST_F(CliEndToEndTest, CreateWithoutIdPrintsTheServerAssignedId) {
   const auto result = run({"create", "--customer", "alice", "--total", "1"});
   ASSERT_EQ(result.exit_code, 0) << describe(result);
-  EXPECT_TRUE(std::regex_search(result.out, std::regex("^ORD-[0-9a-f]{12}  CREATED  ")))
+  EXPECT_TRUE(std::regex_search(result.out, std::regex("^ORD-[0-9a-f]{24}  CREATED  ")))
       << result.out;
 }
 

@@ -39,7 +39,7 @@ TEST_F(CreateBatcherTest, CreatesAndAssignsIds) {
   CreateBatcher batcher(orders_);
   auto created = submit_and_wait(batcher, {"", "alice", 3.0f});
   ASSERT_TRUE(created.ok());
-  EXPECT_TRUE(std::regex_match(created->id, std::regex("ORD-[0-9a-f]{12}")));
+  EXPECT_TRUE(std::regex_match(created->id, std::regex("ORD-[0-9a-f]{24}")));
   EXPECT_EQ(store_.order_count(), 1u);
   EXPECT_EQ(publisher_.published, 1u);
 }

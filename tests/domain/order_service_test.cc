@@ -133,7 +133,7 @@ class StepClock {
 };
 
 bool is_server_assigned_id(const std::string& id) {
-  if (id.size() != 16 || id.rfind("ORD-", 0) != 0) return false;
+  if (id.size() != 28 || id.rfind("ORD-", 0) != 0) return false;
   return std::all_of(id.begin() + 4, id.end(),
                      [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
 }

@@ -24,7 +24,7 @@ grpc::Status try_create(pb::OrderService::Stub& stub, const std::string& id,
 
 TEST_F(UnaryTest, CreateAssignsAnIdWhenEmptyAndReportsStatusAndTime) {
   const auto response = create("", "alice", 12.5f);
-  EXPECT_TRUE(std::regex_match(response.order_id(), std::regex("ORD-[0-9a-f]{12}")))
+  EXPECT_TRUE(std::regex_match(response.order_id(), std::regex("ORD-[0-9a-f]{24}")))
       << response.order_id();
   EXPECT_EQ(response.status(), "CREATED");
   EXPECT_GT(response.created_at(), 1'600'000'000'000);  // ms since the epoch, not seconds
