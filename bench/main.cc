@@ -76,6 +76,11 @@ void add_unary_flags(CLI::App* command, UnaryArgs& args) {
   command->add_option("--seconds", args.seconds, "how long to keep the calls coming")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
+  command
+      ->add_option("--ids", args.ids,
+                   "who names each order: server (order_id left empty) or client (unique ids)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"server", "client"}));
 }
 
 void add_fanout_flags(CLI::App* command, FanoutArgs& args, const std::string& orders_flag) {

@@ -90,9 +90,10 @@ ScenarioResult transport_unary(const ScenarioContext& context, const UnaryArgs& 
   result.headline_key = "calls_per_s";
   result.param("in_flight", args.in_flight);
   result.param("seconds", args.seconds);
+  result.param("client_ids", args.ids == "client" ? 1 : 0);
   const Deadline deadline = context.deadline();
   const auto stubs = connect_stubs<TransportBench>(context.target, 1, deadline);
-  const FillUnaryOrder fill = unary_order_filler("t" + context.run_id + "-u");
+  const FillUnaryOrder fill = unary_order_filler("t" + context.run_id + "-u", args.ids == "client");
   const StartUnaryCall start = [&](grpc::ClientContext* call, const ecommerce::orders::Order* order,
                                    ecommerce::orders::OrderResponse* response,
                                    std::function<void(grpc::Status)> done) {

@@ -1,6 +1,7 @@
 // unary: CreateOrder throughput and latency under closed-loop load: C calls outstanding at all
-// times for T seconds, every order new (ids unique to the run), so each call is one committed
-// transaction. Latency is the client's: call start -> response.
+// times for T seconds, every order new (ids drawn by the server, or unique to the run with --ids
+// client), so each call is one committed transaction. Latency is the client's: call start ->
+// response.
 #include <memory>
 
 #include "bench/connection.h"
@@ -19,11 +20,12 @@ ScenarioResult run_unary(const ScenarioContext& context, const UnaryArgs& args) 
   result.headline_key = "calls_per_s";
   result.param("in_flight", args.in_flight);
   result.param("seconds", args.seconds);
+  result.param("client_ids", args.ids == "client" ? 1 : 0);
   const Deadline deadline = context.deadline();
   const auto channel = connect_channel(context.target, deadline);
   const auto stub = ecommerce::orders::OrderService::NewStub(channel);
 
-  const FillUnaryOrder fill = unary_order_filler("u" + context.run_id + "-");
+  const FillUnaryOrder fill = unary_order_filler("u" + context.run_id + "-", args.ids == "client");
   const StartUnaryCall start = [&](grpc::ClientContext* call, const ecommerce::orders::Order* order,
                                    ecommerce::orders::OrderResponse* response,
                                    std::function<void(grpc::Status)> done) {

@@ -52,6 +52,9 @@ struct FanoutArgs {
 struct UnaryArgs {
   int in_flight = 64;
   double seconds = 10;
+  // "server": calls leave order_id empty and the server draws it, as the tutorial's clients do;
+  // "client": each call names its own id, "<prefix><slot>-<index>".
+  std::string ids = "server";
 };
 
 struct TransportArgs {

@@ -136,9 +136,10 @@ UnaryLoadOutcome run_unary_load(int in_flight, double seconds, const StartUnaryC
   return load->outcome(all_completed);
 }
 
-FillUnaryOrder unary_order_filler(std::string id_prefix) {
-  return [prefix = std::move(id_prefix)](int slot, int64_t index, ecommerce::orders::Order& order) {
-    order.set_order_id(prefix + std::to_string(slot) + "-" + std::to_string(index));
+FillUnaryOrder unary_order_filler(std::string id_prefix, bool client_ids) {
+  return [prefix = std::move(id_prefix), client_ids](int slot, int64_t index,
+                                                     ecommerce::orders::Order& order) {
+    if (client_ids) order.set_order_id(prefix + std::to_string(slot) + "-" + std::to_string(index));
     order.set_customer_id("bench-unary-" + std::to_string(slot));
     order.set_total(12.5F);
   };

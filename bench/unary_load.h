@@ -36,10 +36,11 @@ struct UnaryLoadOutcome {
   bool all_completed = true;          // false: some call never completed within the limit
 };
 
-// The orders of a unary run: ids "<id_prefix><slot>-<index>" (unique per run when the prefix
-// holds the run id), customer "bench-unary-<slot>", total 12.5. One maker for CreateOrder and
-// TransportBench.Unary, so the ceiling is measured with messages of the same shape.
-FillUnaryOrder unary_order_filler(std::string id_prefix);
+// The orders of a unary run: customer "bench-unary-<slot>", total 12.5, and with `client_ids`
+// the id "<id_prefix><slot>-<index>" (unique per run when the prefix holds the run id), else no
+// id so that the server draws one. One maker for CreateOrder and TransportBench.Unary, so the
+// ceiling is measured with messages of the same shape.
+FillUnaryOrder unary_order_filler(std::string id_prefix, bool client_ids);
 
 UnaryLoadOutcome run_unary_load(int in_flight, double seconds, const StartUnaryCall& start,
                                 const FillUnaryOrder& fill, const Deadline& deadline);
