@@ -14,9 +14,8 @@ void append_hex48(std::string& out, uint64_t value) {
 }  // namespace
 
 std::string format_order_id(uint64_t unix_ms, uint64_t random_bits) {
-  std::string id;
+  std::string id("ORD-");
   id.reserve(28);
-  id = "ORD-";
   append_hex48(id, unix_ms);
   append_hex48(id, random_bits);
   return id;
