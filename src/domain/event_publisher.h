@@ -4,8 +4,10 @@
 #pragma once
 
 #include <span>
+#include <vector>
 
 #include "domain/order.h"
+#include "domain/order_store.h"
 
 namespace orderstream {
 
@@ -14,6 +16,21 @@ class EventPublisher {
   virtual ~EventPublisher() = default;
   // Events in commit order; one call per committed transaction.
   virtual void publish(std::span<const OrderEvent> events) = 0;
+
+  // The CREATED events of the new orders among `outcomes` (one committed transaction). This
+  // default builds them all and calls publish(). A publisher that delivers only some events
+  // overrides it to build just those: a bulk import commits a million creates that nobody
+  // watches, and copying each one's strings into an event cost the writer thread about 10%
+  // (docs/BENCHMARKS.md, session 8).
+  virtual void publish_created(std::span<const CreateOutcome> outcomes) {
+    std::vector<OrderEvent> events;
+    for (const auto& outcome : outcomes) {
+      if (outcome.kind == CreateOutcome::Kind::kCreated) {
+        events.push_back(latest_event_of(outcome.order));
+      }
+    }
+    if (!events.empty()) publish(events);
+  }
 };
 
 }  // namespace orderstream

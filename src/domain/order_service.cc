@@ -33,16 +33,6 @@ auto guarded(std::string_view operation, F&& body) -> decltype(body()) {
   }
 }
 
-std::vector<OrderEvent> created_events(const std::vector<CreateOutcome>& outcomes) {
-  std::vector<OrderEvent> events;
-  for (const auto& outcome : outcomes) {
-    if (outcome.kind == CreateOutcome::Kind::kCreated) {
-      events.push_back(latest_event_of(outcome.order));
-    }
-  }
-  return events;
-}
-
 }  // namespace
 
 int64_t system_now_ms() {
@@ -90,9 +80,8 @@ Result<std::vector<CreateOutcome>> OrderService::create_orders(std::vector<NewOr
     if (order.id.empty()) order.id = generate_order_id();
   }
   return guarded("create orders", [&]() -> Result<std::vector<CreateOutcome>> {
-    auto outcomes = store_.create_orders(orders, now_ms_());
-    const auto events = created_events(outcomes);
-    if (!events.empty()) publisher_.publish(events);
+    auto outcomes = store_.create_orders(std::move(orders), now_ms_());
+    publisher_.publish_created(outcomes);
     return outcomes;
   });
 }

@@ -45,8 +45,11 @@ class OrderStore {
   virtual ~OrderStore() = default;
 
   // Inserts every order (ids already assigned) and its CREATED event in one transaction, in
-  // order; an id seen earlier in the same batch counts as existing. One outcome per input.
-  virtual std::vector<CreateOutcome> create_orders(std::span<const NewOrder> orders,
+  // order; an id seen earlier in the same batch counts as existing. One outcome per input. The
+  // store takes the orders so that a new order's strings move into its outcome: a bulk import
+  // passes a million of them, and copying each id and customer twice on the writer thread cost
+  // about 10% of its throughput (docs/BENCHMARKS.md, session 8).
+  virtual std::vector<CreateOutcome> create_orders(std::vector<NewOrder> orders,
                                                    int64_t now_ms) = 0;
 
   // Sets the status to `to` and appends its event, only if the status is still `expected`.

@@ -49,11 +49,28 @@ void EventHub::unsubscribe(std::span<const std::string> order_ids,
 }
 
 void EventHub::publish(std::span<const OrderEvent> events) {
+  std::unique_lock lock(mutex_);
+  deliver_locked(lock, events);
+}
+
+void EventHub::publish_created(std::span<const CreateOutcome> outcomes) {
+  std::unique_lock lock(mutex_);
+  if (watchers_.empty()) return;
+  std::vector<OrderEvent> watched;
+  for (const auto& outcome : outcomes) {
+    if (outcome.kind == CreateOutcome::Kind::kCreated && watchers_.contains(outcome.order.id)) {
+      watched.push_back(latest_event_of(outcome.order));
+    }
+  }
+  deliver_locked(lock, watched);
+}
+
+void EventHub::deliver_locked(std::unique_lock<std::mutex>& lock,
+                              std::span<const OrderEvent> events) {
+  if (watchers_.empty() || events.empty()) return;
   // Without lanes everything goes in one list. The copied shared_ptrs keep each subscriber alive
   // until its delivery is over, even if it unsubscribes meanwhile.
   std::vector<Deliveries> by_lane(std::max<std::size_t>(lanes_.size(), 1));
-  std::unique_lock lock(mutex_);
-  if (watchers_.empty()) return;
   for (std::size_t i = 0; i < events.size(); ++i) {
     auto it = watchers_.find(events[i].order_id);
     if (it == watchers_.end()) continue;

@@ -49,6 +49,8 @@ class EventHub : public EventPublisher {
   void unsubscribe(std::span<const std::string> order_ids, const EventSubscriber* subscriber);
 
   void publish(std::span<const OrderEvent> events) override;
+  // Builds an event only for the new orders that someone watches.
+  void publish_created(std::span<const CreateOutcome> outcomes) override;
 
   // Drops every subscription and refuses new ones (server shutdown; the transport finishes the
   // streams themselves).
@@ -60,6 +62,8 @@ class EventHub : public EventPublisher {
   using Deliveries = std::vector<std::pair<std::shared_ptr<EventSubscriber>, std::size_t>>;
 
   std::size_t lane_of(const EventSubscriber* subscriber) const;
+  // Hands `events` to their watchers; `lock` holds mutex_ and may be released.
+  void deliver_locked(std::unique_lock<std::mutex>& lock, std::span<const OrderEvent> events);
 
   mutable std::mutex mutex_;
   bool closed_ = false;

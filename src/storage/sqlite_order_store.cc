@@ -20,7 +20,7 @@ namespace {
 
 constexpr int64_t kSchemaVersion = 2;
 
-// orders is WITHOUT ROWID: it is keyed and always looked up by its random text id, and its rows
+// orders is WITHOUT ROWID: it is keyed and always looked up by its text id, and its rows
 // are small, so the row can live in the primary-key b-tree itself, and a lookup by id is one
 // tree search instead of index-then-table. A quick measurement of bulk creation (1,000-order
 // batches, up to 1M orders) found the rowid variant no better beyond noise (at most ~10% at 1M
@@ -302,7 +302,7 @@ SqliteOrderStore::SqliteOrderStore(SqliteOptions options)
 
 SqliteOrderStore::~SqliteOrderStore() = default;
 
-std::vector<CreateOutcome> SqliteOrderStore::create_orders(std::span<const NewOrder> orders,
+std::vector<CreateOutcome> SqliteOrderStore::create_orders(std::vector<NewOrder> orders,
                                                            int64_t now_ms) {
   std::vector<CreateOutcome> outcomes;
   if (orders.empty()) return outcomes;
@@ -314,7 +314,7 @@ std::vector<CreateOutcome> SqliteOrderStore::create_orders(std::span<const NewOr
   int64_t seq = w.next_sequence();
   std::vector<const Order*> created;  // point into `outcomes`, whose storage is reserved
   created.reserve(orders.size());
-  for (const NewOrder& request : orders) {
+  for (NewOrder& request : orders) {
     CreateOutcome& outcome = outcomes.emplace_back();
     // Insert first, and look the row up only when the id was taken: new orders (the common case
     // in a bulk import) cost one search of the orders tree, not two. The sequence is assigned
@@ -340,8 +340,13 @@ std::vector<CreateOutcome> SqliteOrderStore::create_orders(std::span<const NewOr
       continue;
     }
     outcome.kind = CreateOutcome::Kind::kCreated;
-    outcome.order = Order{
-        request.id, request.customer_id, request.total, OrderStatus::kCreated, now_ms, now_ms, seq};
+    outcome.order = Order{std::move(request.id),
+                          std::move(request.customer_id),
+                          request.total,
+                          OrderStatus::kCreated,
+                          now_ms,
+                          now_ms,
+                          seq};
     created.push_back(&outcome.order);
     ++seq;
   }

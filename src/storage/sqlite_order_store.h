@@ -31,7 +31,7 @@ class SqliteOrderStore : public OrderStore {
   explicit SqliteOrderStore(SqliteOptions options);
   ~SqliteOrderStore() override;
 
-  std::vector<CreateOutcome> create_orders(std::span<const NewOrder> orders,
+  std::vector<CreateOutcome> create_orders(std::vector<NewOrder> orders,
                                            int64_t now_ms) override;
   StatusChangeOutcome compare_and_set_status(std::string_view order_id, OrderStatus expected,
                                              OrderStatus to, int64_t now_ms) override;

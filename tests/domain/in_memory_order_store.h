@@ -22,12 +22,11 @@ namespace orderstream::testing {
 // sequence; every order's CREATED event on insert; a real compare-and-set; history newest first.
 class InMemoryOrderStore : public OrderStore {
  public:
-  std::vector<CreateOutcome> create_orders(std::span<const NewOrder> orders,
-                                           int64_t now_ms) override {
+  std::vector<CreateOutcome> create_orders(std::vector<NewOrder> orders, int64_t now_ms) override {
     std::lock_guard lock(mutex_);
     ++create_calls_;
     std::vector<CreateOutcome> outcomes;
-    for (const NewOrder& request : orders) {
+    for (NewOrder& request : orders) {
       auto it = orders_.find(request.id);
       if (it != orders_.end()) {
         const auto kind = same_content(it->second, request) ? CreateOutcome::Kind::kExisting
@@ -35,8 +34,13 @@ class InMemoryOrderStore : public OrderStore {
         outcomes.push_back({kind, it->second});
         continue;
       }
-      Order order{request.id, request.customer_id, request.total, OrderStatus::kCreated, now_ms,
-                  now_ms,     next_sequence_++};
+      Order order{std::move(request.id),
+                  std::move(request.customer_id),
+                  request.total,
+                  OrderStatus::kCreated,
+                  now_ms,
+                  now_ms,
+                  next_sequence_++};
       orders_[order.id] = order;
       events_.push_back(latest_event_of(order));
       outcomes.push_back({CreateOutcome::Kind::kCreated, order});
@@ -80,8 +84,7 @@ class InMemoryOrderStore : public OrderStore {
 
   // Stores an order as if some earlier request had created it.
   void seed(const NewOrder& order, int64_t now_ms = 1) {
-    const NewOrder orders[] = {order};
-    InMemoryOrderStore::create_orders(orders, now_ms);  // not an override's, nor counted
+    InMemoryOrderStore::create_orders({order}, now_ms);  // not an override's, nor counted
     std::lock_guard lock(mutex_);
     --create_calls_;
   }

@@ -67,8 +67,7 @@ class CollidingOrderStore : public InMemoryOrderStore {
   CollidingOrderStore(int collisions, NewOrder taken_by)
       : collisions_(collisions), taken_by_(std::move(taken_by)) {}
 
-  std::vector<CreateOutcome> create_orders(std::span<const NewOrder> orders,
-                                           int64_t now_ms) override {
+  std::vector<CreateOutcome> create_orders(std::vector<NewOrder> orders, int64_t now_ms) override {
     attempted_ids.push_back(orders.front().id);
     if (collisions_ > 0) {
       --collisions_;
@@ -76,7 +75,7 @@ class CollidingOrderStore : public InMemoryOrderStore {
       other.id = orders.front().id;
       seed(other);
     }
-    return InMemoryOrderStore::create_orders(orders, now_ms);
+    return InMemoryOrderStore::create_orders(std::move(orders), now_ms);
   }
 
   std::vector<std::string> attempted_ids;
@@ -94,7 +93,7 @@ class FailingOrderStore : public OrderStore {
  public:
   explicit FailingOrderStore(bool transient) : transient_(transient) {}
 
-  std::vector<CreateOutcome> create_orders(std::span<const NewOrder>, int64_t) override { fail(); }
+  std::vector<CreateOutcome> create_orders(std::vector<NewOrder>, int64_t) override { fail(); }
   StatusChangeOutcome compare_and_set_status(std::string_view, OrderStatus, OrderStatus,
                                              int64_t) override {
     fail();

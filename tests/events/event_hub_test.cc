@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "domain/order.h"
+#include "domain/order_store.h"
 
 namespace orderstream {
 namespace {
@@ -417,6 +418,54 @@ TEST_P(UnsubscribeDuringDeliveryTest, SubscriberSurvivesUnsubscribingItsLastRefe
 }
 
 INSTANTIATE_TEST_SUITE_P(Lanes, UnsubscribeDuringDeliveryTest, ::testing::Values(0U, 2U));
+
+// --- publish_created: the CREATED events of a committed batch, built only for watched orders
+
+CreateOutcome outcome_for(const std::string& order_id, int64_t sequence,
+                          CreateOutcome::Kind kind = CreateOutcome::Kind::kCreated) {
+  return CreateOutcome{kind, Order{order_id, "cust-" + order_id, 5.0f, OrderStatus::kCreated,
+                                   2'000 + sequence, 2'000 + sequence, sequence}};
+}
+
+class PublishCreatedTest : public ::testing::TestWithParam<std::size_t> {};
+
+TEST_P(PublishCreatedTest, DeliversTheCreatedEventsOfWatchedNewOrdersOnly) {
+  auto subscriber = std::make_shared<RecordingSubscriber>();
+  {
+    EventHub hub(GetParam());  // destruction delivers what lanes still hold
+    ASSERT_TRUE(hub.subscribe("A", subscriber));
+    ASSERT_TRUE(hub.subscribe("C", subscriber));
+    ASSERT_TRUE(hub.subscribe("D", subscriber));
+    const std::vector<CreateOutcome> outcomes{
+        outcome_for("A", 7), outcome_for("B", 8),  // B: nobody watches it
+        outcome_for("C", 3, CreateOutcome::Kind::kExisting),
+        outcome_for("D", 4, CreateOutcome::Kind::kConflict), outcome_for("C", 9)};
+    hub.publish_created(outcomes);
+  }
+  const auto received = subscriber->events();
+  ASSERT_EQ(received.size(), 2u);
+  EXPECT_EQ(received[0].order_id, "A");
+  EXPECT_EQ(received[0].sequence, 7);
+  EXPECT_EQ(received[0].customer_id, "cust-A");
+  EXPECT_EQ(received[0].type, OrderStatus::kCreated);
+  EXPECT_EQ(received[0].timestamp_ms, 2'007);
+  EXPECT_EQ(received[1].order_id, "C");
+  EXPECT_EQ(received[1].sequence, 9);
+}
+
+TEST_P(PublishCreatedTest, NothingWatchedDeliversNothing) {
+  auto subscriber = std::make_shared<RecordingSubscriber>();
+  {
+    EventHub hub(GetParam());
+    ASSERT_TRUE(hub.subscribe("Z", subscriber));
+    const std::vector<CreateOutcome> outcomes{outcome_for("A", 1), outcome_for("B", 2)};
+    hub.publish_created(outcomes);
+    hub.publish_created({});
+  }
+  EXPECT_TRUE(subscriber->events().empty());
+}
+
+INSTANTIATE_TEST_SUITE_P(Lanes, PublishCreatedTest, ::testing::Values(0U, 2U));
 
 }  // namespace
 }  // namespace orderstream

@@ -46,13 +46,12 @@ class SlowRecordingStore : public OrderStore {
  public:
   explicit SlowRecordingStore(OrderStore& store) : store_(store) {}
 
-  std::vector<CreateOutcome> create_orders(std::span<const NewOrder> orders,
-                                           int64_t now_ms) override {
+  std::vector<CreateOutcome> create_orders(std::vector<NewOrder> orders, int64_t now_ms) override {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
     std::size_t seen = largest_.load();
     while (orders.size() > seen && !largest_.compare_exchange_weak(seen, orders.size())) {
     }
-    return store_.create_orders(orders, now_ms);
+    return store_.create_orders(std::move(orders), now_ms);
   }
   StatusChangeOutcome compare_and_set_status(std::string_view id, OrderStatus expected,
                                              OrderStatus to, int64_t now_ms) override {

@@ -54,7 +54,7 @@ TEST_F(ServerTest, ShutdownFinishesOpenStreamsWithUnavailable) {
 class FailingStore : public OrderStore {
  public:
   explicit FailingStore(bool transient) : transient_(transient) {}
-  std::vector<CreateOutcome> create_orders(std::span<const NewOrder>, int64_t) override { fail(); }
+  std::vector<CreateOutcome> create_orders(std::vector<NewOrder>, int64_t) override { fail(); }
   StatusChangeOutcome compare_and_set_status(std::string_view, OrderStatus, OrderStatus,
                                              int64_t) override {
     fail();
