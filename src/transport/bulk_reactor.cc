@@ -40,7 +40,12 @@ void BulkReactor::OnReadDone(bool ok) {
     return;
   }
   ++received_;
-  NewOrder order = to_new_order(request_);
+  NewOrder order;
+  if (!spare_.empty()) {
+    order = std::move(spare_.back());
+    spare_.pop_back();
+  }
+  assign_new_order(request_, order);
   if (auto reason = validate_new_order(order)) {
     tally_.add_failure(invalid_order_message(order.id, received_, *reason));
   } else {
@@ -80,12 +85,16 @@ void BulkReactor::on_committed(Result<std::vector<CreateOutcome>> outcomes) {
     finish_locked(to_grpc_status(outcomes.error()));
     return;
   }
-  for (const auto& outcome : outcomes.value()) {
+  const std::size_t keep = context_.imports.batch_limit();
+  for (auto& outcome : outcomes.value()) {
     if (outcome.kind == CreateOutcome::Kind::kConflict) {
       tally_.add_failure(invalid_order_message(
           outcome.order.id, 0, "already exists with a different customer_id or total"));
     } else {
       tally_.add_success();
+    }
+    if (spare_.size() < keep) {
+      spare_.push_back(NewOrder{std::move(outcome.order.id), std::move(outcome.order.customer_id)});
     }
   }
   commit_locked();

@@ -35,7 +35,10 @@ class BulkReactor final
   void commit_locked();
   void on_committed(Result<std::vector<CreateOutcome>> outcomes);
   void maybe_respond_locked();
-  void on_finish_locked() { pending_.clear(); }
+  void on_finish_locked() {
+    pending_.clear();
+    spare_.clear();
+  }
   void on_done();
   static grpc::Status shutting_down();
 
@@ -44,6 +47,11 @@ class BulkReactor final
 
   ::ecommerce::orders::Order request_;  // the read buffer
   std::vector<NewOrder> pending_;       // valid orders waiting for the next commit
+  // Committed orders handed back emptied, whose string buffers the next reads fill again: the
+  // strings then circulate between the gRPC thread and the writer instead of being allocated on
+  // one and freed on the other for every order (malloc's arena locks made the two threads wait
+  // on each other; docs/BENCHMARKS.md, session 8). At most one batch's worth.
+  std::vector<NewOrder> spare_;
   BulkTally tally_;
   int64_t received_ = 0;
   bool commit_in_flight_ = false;

@@ -8,6 +8,12 @@ NewOrder to_new_order(const pb::Order& order) {
   return NewOrder{order.order_id(), order.customer_id(), order.total()};
 }
 
+void assign_new_order(const pb::Order& order, NewOrder& out) {
+  out.id.assign(order.order_id());
+  out.customer_id.assign(order.customer_id());
+  out.total = order.total();
+}
+
 void fill_response(const Order& order, pb::OrderResponse* out) {
   out->set_order_id(order.id);
   out->set_status(std::string(to_string(order.status)));

@@ -84,6 +84,35 @@ TEST_F(BulkTest, OrdersWithoutIdGetOneAndInvalidOnesAreNamedByPosition) {
   EXPECT_EQ(result.error_messages(0), "Invalid order: #2: customer_id is empty");
 }
 
+// Batches of at most 256 orders (the smallest the budget gives), so that most orders are read
+// into the string buffers of orders committed earlier: whatever those held must not show through.
+class SmallBatchBulkTest : public ServerFixture {
+ protected:
+  void configure(transport::ServerOptions& options) override { options.import_buffer_orders = 256; }
+};
+
+TEST_F(SmallBatchBulkTest, OrdersReadIntoReusedBuffersAreStoredExactly) {
+  constexpr int kOrders = 3000;
+  const std::string long_tail(40, 'x');
+  auto id_of = [&](int i) { return "R-" + std::to_string(i) + (i % 3 == 0 ? long_tail : ""); };
+  auto customer_of = [&](int i) {
+    return i % 2 == 0 ? "c" + std::to_string(i % 7) : "customer-with-a-long-name-" + long_tail;
+  };
+  std::vector<pb::Order> orders;
+  for (int i = 0; i < kOrders; ++i)
+    orders.push_back(make_order(id_of(i), customer_of(i), 1.0f + i));
+  grpc::Status status;
+  const auto result = import(*stub_, orders, &status);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_EQ(result.success_count(), kOrders);
+  for (int i = 0; i < kOrders; ++i) {
+    const auto stored = store_->find_order(id_of(i));
+    ASSERT_TRUE(stored.has_value()) << id_of(i);
+    EXPECT_EQ(stored->customer_id, customer_of(i)) << id_of(i);
+    EXPECT_EQ(stored->total, 1.0f + i) << id_of(i);
+  }
+}
+
 TEST_F(BulkTest, EmptyStreamSucceedsWithZeroCounts) {
   grpc::Status status;
   const auto result = import(*stub_, {}, &status);
