@@ -31,8 +31,7 @@ class SqliteOrderStore : public OrderStore {
   explicit SqliteOrderStore(SqliteOptions options);
   ~SqliteOrderStore() override;
 
-  std::vector<CreateOutcome> create_orders(std::vector<NewOrder> orders,
-                                           int64_t now_ms) override;
+  std::vector<CreateOutcome> create_orders(std::vector<NewOrder> orders, int64_t now_ms) override;
   StatusChangeOutcome compare_and_set_status(std::string_view order_id, OrderStatus expected,
                                              OrderStatus to, int64_t now_ms) override;
   std::optional<Order> find_order(std::string_view order_id) override;
