@@ -5,7 +5,9 @@
 namespace orderstream::transport {
 
 NewOrder to_new_order(const pb::Order& order) {
-  return NewOrder{order.order_id(), order.customer_id(), order.total()};
+  NewOrder out;
+  assign_new_order(order, out);
+  return out;
 }
 
 void assign_new_order(const pb::Order& order, NewOrder& out) {
