@@ -24,12 +24,13 @@ std::size_t EventHub::lane_of(const EventSubscriber* subscriber) const {
 }
 
 bool EventHub::subscribe(const std::string& order_id,
-                         const std::shared_ptr<EventSubscriber>& subscriber) {
+                         const std::shared_ptr<EventSubscriber>& subscriber, void* tag) {
   std::lock_guard lock(mutex_);
   if (closed_) return false;
   auto& list = watchers_[order_id];
-  if (std::find(list.begin(), list.end(), subscriber) != list.end()) return true;
-  list.push_back(subscriber);
+  const auto same = [&](const Watcher& w) { return w.subscriber == subscriber; };
+  if (std::find_if(list.begin(), list.end(), same) != list.end()) return true;
+  list.push_back({subscriber, tag});
   ++subscriptions_;
   return true;
 }
@@ -42,7 +43,7 @@ void EventHub::unsubscribe(std::span<const std::string> order_ids,
     if (it == watchers_.end()) continue;
     auto& list = it->second;
     const auto before = list.size();
-    std::erase_if(list, [&](const auto& s) { return s.get() == subscriber; });
+    std::erase_if(list, [&](const Watcher& w) { return w.subscriber.get() == subscriber; });
     subscriptions_ -= before - list.size();
     if (list.empty()) watchers_.erase(it);
   }
@@ -74,15 +75,17 @@ void EventHub::deliver_locked(std::unique_lock<std::mutex>& lock,
   for (std::size_t i = 0; i < events.size(); ++i) {
     auto it = watchers_.find(events[i].order_id);
     if (it == watchers_.end()) continue;
-    for (const auto& subscriber : it->second) {
-      by_lane[lanes_.empty() ? 0 : lane_of(subscriber.get())].emplace_back(subscriber, i);
+    for (const auto& [subscriber, tag] : it->second) {
+      by_lane[lanes_.empty() ? 0 : lane_of(subscriber.get())].push_back({subscriber, tag, i});
     }
   }
   if (lanes_.empty()) {
     // Delivered outside the lock: subscribers take their own locks and may call back into the
     // hub.
     lock.unlock();
-    for (const auto& [subscriber, index] : by_lane.front()) subscriber->on_event(events[index]);
+    for (const auto& [subscriber, tag, index] : by_lane.front()) {
+      subscriber->on_event(events[index], tag);
+    }
     return;
   }
   // Queued under the lock, so that every lane receives publishes in the order they were made.
@@ -93,7 +96,9 @@ void EventHub::deliver_locked(std::unique_lock<std::mutex>& lock,
       copies = std::make_shared<const std::vector<OrderEvent>>(events.begin(), events.end());
     }
     lanes_[lane]->post([copies, deliveries = std::move(by_lane[lane])] {
-      for (const auto& [subscriber, index] : deliveries) subscriber->on_event((*copies)[index]);
+      for (const auto& [subscriber, tag, index] : deliveries) {
+        subscriber->on_event((*copies)[index], tag);
+      }
     });
   }
 }

@@ -28,8 +28,10 @@ namespace orderstream {
 class EventSubscriber {
  public:
   virtual ~EventSubscriber() = default;
-  // An event of a subscribed order. Called without hub locks held; must not block.
-  virtual void on_event(const OrderEvent& event) = 0;
+  // An event of a subscribed order; `tag` is what the subscriber passed to subscribe() for that
+  // order (the hub never reads it), so it can find its state for the order without a lookup.
+  // Called without hub locks held; must not block.
+  virtual void on_event(const OrderEvent& event, void* tag) = 0;
 };
 
 class EventHub : public EventPublisher {
@@ -42,8 +44,10 @@ class EventHub : public EventPublisher {
   EventHub(const EventHub&) = delete;
   EventHub& operator=(const EventHub&) = delete;
 
-  // Adds `subscriber` to the watchers of `order_id`; false once the hub is closed.
-  bool subscribe(const std::string& order_id, const std::shared_ptr<EventSubscriber>& subscriber);
+  // Adds `subscriber` to the watchers of `order_id`, each event of it to be delivered with `tag`;
+  // false once the hub is closed. Subscribing twice to one order keeps the first tag.
+  bool subscribe(const std::string& order_id, const std::shared_ptr<EventSubscriber>& subscriber,
+                 void* tag = nullptr);
 
   // Removes `subscriber` from the watchers of each id in `order_ids`.
   void unsubscribe(std::span<const std::string> order_ids, const EventSubscriber* subscriber);
@@ -59,7 +63,16 @@ class EventHub : public EventPublisher {
   std::size_t subscription_count() const;
 
  private:
-  using Deliveries = std::vector<std::pair<std::shared_ptr<EventSubscriber>, std::size_t>>;
+  struct Watcher {
+    std::shared_ptr<EventSubscriber> subscriber;
+    void* tag;
+  };
+  struct Delivery {
+    std::shared_ptr<EventSubscriber> subscriber;
+    void* tag;
+    std::size_t event;  // index into the published events
+  };
+  using Deliveries = std::vector<Delivery>;
 
   std::size_t lane_of(const EventSubscriber* subscriber) const;
   // Hands `events` to their watchers; `lock` holds mutex_ and may be released.
@@ -67,7 +80,7 @@ class EventHub : public EventPublisher {
 
   mutable std::mutex mutex_;
   bool closed_ = false;
-  std::unordered_map<std::string, std::vector<std::shared_ptr<EventSubscriber>>> watchers_;
+  std::unordered_map<std::string, std::vector<Watcher>> watchers_;
   std::size_t subscriptions_ = 0;
   std::vector<std::unique_ptr<Executor>> lanes_;  // one thread each
 };

@@ -1,6 +1,7 @@
 #include "transport/proto_mapping.h"
 
 #include <string>
+#include <string_view>
 
 namespace orderstream::transport {
 
@@ -30,17 +31,16 @@ void fill_event(const OrderEvent& event, pb::OrderEvent* out) {
 }
 
 void fill_update(const OrderEvent& event, pb::OrderUpdate* out) {
-  out->set_order_id(event.order_id);
-  out->set_status(std::string(to_string(event.type)));
-  out->set_updated_at(event.timestamp_ms);
-  out->set_sequence(event.sequence);
+  assign_update(event.order_id, event.type, event.timestamp_ms, event.sequence, *out);
 }
 
-void fill_unknown_update(const std::string& order_id, pb::OrderUpdate* out) {
-  out->set_order_id(order_id);
-  out->set_status("UNKNOWN");
-  out->set_updated_at(0);
-  out->set_sequence(0);
+void assign_update(const std::string& order_id, std::optional<OrderStatus> status,
+                   int64_t updated_at_ms, int64_t sequence, pb::OrderUpdate& out) {
+  out.mutable_order_id()->assign(order_id);
+  const std::string_view name = status ? to_string(*status) : "UNKNOWN";
+  out.mutable_status()->assign(name.data(), name.size());
+  out.set_updated_at(updated_at_ms);
+  out.set_sequence(sequence);
 }
 
 grpc::StatusCode to_status_code(ErrorCode code) {

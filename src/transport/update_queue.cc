@@ -1,11 +1,13 @@
 #include "transport/update_queue.h"
 
-#include <utility>
+#include "transport/proto_mapping.h"
 
 namespace orderstream::transport {
 
-bool UpdateQueue::subscribe(const std::string& order_id) {
-  return slots_.try_emplace(order_id).second;
+std::pair<UpdateQueue::Slot*, bool> UpdateQueue::subscribe(const std::string& order_id) {
+  auto [it, is_new] = slots_.try_emplace(order_id);
+  if (is_new) it->second.order_id = &it->first;  // map nodes never move
+  return {&it->second, is_new};
 }
 
 std::vector<std::string> UpdateQueue::order_ids() const {
@@ -15,31 +17,37 @@ std::vector<std::string> UpdateQueue::order_ids() const {
   return ids;
 }
 
-void UpdateQueue::offer(::ecommerce::orders::OrderUpdate update) {
-  auto it = slots_.find(update.order_id());
-  if (it == slots_.end()) return;
-  Slot& slot = it->second;
-  if (update.sequence() <= slot.last_sequence) return;
-  slot.last_sequence = update.sequence();
-  if (slot.pending) {
+void UpdateQueue::offer(Slot& slot, const OrderEvent& event) {
+  queue(slot, event.sequence, event.type, event.timestamp_ms);
+}
+
+void UpdateQueue::offer_unknown(Slot& slot) { queue(slot, 0, std::nullopt, 0); }
+
+void UpdateQueue::queue(Slot& slot, int64_t sequence, std::optional<OrderStatus> status,
+                        int64_t updated_at_ms) {
+  if (sequence <= slot.last_sequence) return;
+  slot.last_sequence = sequence;
+  if (slot.queued) {
     ++conflated_;
   } else {
+    slot.queued = true;
     ready_.push_back(&slot);
   }
-  slot.pending = std::move(update);
+  slot.status = status;
+  slot.updated_at_ms = updated_at_ms;
 }
 
 bool UpdateQueue::pop(::ecommerce::orders::OrderUpdate& out) {
   if (ready_.empty()) return false;
   Slot& slot = *ready_.front();
   ready_.pop_front();
-  out = std::move(*slot.pending);
-  slot.pending.reset();
+  slot.queued = false;
+  assign_update(*slot.order_id, slot.status, slot.updated_at_ms, slot.last_sequence, out);
   return true;
 }
 
 void UpdateQueue::discard_pending() {
-  for (Slot* slot : ready_) slot->pending.reset();
+  for (Slot* slot : ready_) slot->queued = false;
   ready_.clear();
 }
 

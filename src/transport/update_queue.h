@@ -4,6 +4,10 @@
 // newer than the last one queued for its order is dropped, so per order the client sees strictly
 // increasing sequences. Memory is bounded by the number of subscriptions, whatever the update
 // rate. Not thread-safe: the watch reactor guards it with its mutex.
+//
+// A slot keeps its unsent update as plain fields and the message is only built when it leaves,
+// into the caller's reused message: under fan-out a delivery then allocates nothing, and the
+// event hub hands each delivery the slot it belongs to, so none is looked up by order id.
 #pragma once
 
 #include <cstddef>
@@ -12,26 +16,40 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
+#include "domain/order.h"
 #include "order_service.pb.h"
 
 namespace orderstream::transport {
 
 class UpdateQueue {
  public:
-  // False if the order was already subscribed.
-  bool subscribe(const std::string& order_id);
+  // One subscribed order. Its address is stable for the queue's life (slots are never erased).
+  struct Slot {
+    const std::string* order_id = nullptr;  // the queue's own copy
+    int64_t last_sequence = -1;             // newest sequence queued so far
+    bool queued = false;                    // an unsent update waits: the fields below
+    std::optional<OrderStatus> status;      // none: UNKNOWN, the order does not exist yet
+    int64_t updated_at_ms = 0;
+  };
+
+  // The slot of `order_id`, and whether this call made it (false: already subscribed).
+  std::pair<Slot*, bool> subscribe(const std::string& order_id);
   bool subscribed(const std::string& order_id) const { return slots_.contains(order_id); }
   std::size_t subscriptions() const { return slots_.size(); }
   std::vector<std::string> order_ids() const;
 
-  // Queues `update` for its order: ignored if the order is not subscribed or the update is not
-  // newer than the last one queued for it; replaces an unsent older one.
-  void offer(::ecommerce::orders::OrderUpdate update);
+  // Queues the status `event` gave the slot's order: ignored unless newer than the last update
+  // queued for it; replaces an unsent older one.
+  void offer(Slot& slot, const OrderEvent& event);
+  // Queues the acknowledgement of a subscription to an order that does not exist yet (UNKNOWN,
+  // sequence 0), under the same rule.
+  void offer_unknown(Slot& slot);
 
   bool has_pending() const { return !ready_.empty(); }
-  // Moves the oldest pending update into `out`; false when none is pending.
+  // Writes the oldest pending update into `out`, reusing its strings; false when none is pending.
   bool pop(::ecommerce::orders::OrderUpdate& out);
   // Drops every unsent update (the stream is finishing).
   void discard_pending();
@@ -40,15 +58,11 @@ class UpdateQueue {
   std::size_t conflated() const { return conflated_; }
 
  private:
-  struct Slot {
-    std::optional<::ecommerce::orders::OrderUpdate> pending;
-    int64_t last_sequence = -1;  // newest sequence queued so far
-  };
+  void queue(Slot& slot, int64_t sequence, std::optional<OrderStatus> status,
+             int64_t updated_at_ms);
 
   std::unordered_map<std::string, Slot> slots_;
-  // Slots holding an update, oldest first. Map nodes never move and no slot is erased, so the
-  // pointers stay valid.
-  std::deque<Slot*> ready_;
+  std::deque<Slot*> ready_;  // slots holding an update, oldest first
   std::size_t conflated_ = 0;
 };
 

@@ -1,5 +1,6 @@
 #include "transport/watch_reactor.h"
 
+#include <memory>
 #include <utility>
 #include <vector>
 
@@ -37,39 +38,38 @@ void WatchReactor::OnReadDone(bool ok) {
 void WatchReactor::subscribe_locked(const std::string& order_id) {
   // Subscribe before reading the current status: a change committed in between then reaches
   // the slot either way, and the sequence check drops whichever of the two is older.
-  const bool is_new = queue_.subscribe(order_id);
-  if (is_new && !context_.hub.subscribe(order_id, ref())) {
-    finish_locked(shutting_down());
-    return;
+  auto [slot, is_new] = queue_.subscribe(order_id);
+  if (is_new) {
+    if (!as_subscriber_) as_subscriber_ = ref();
+    if (!context_.hub.subscribe(order_id, as_subscriber_, slot)) {
+      finish_locked(shutting_down());
+      return;
+    }
   }
-  post_locked([order_id](WatchReactor& self) {
-    self.acknowledge(order_id, self.context_.orders.find_order(order_id));
+  post_locked([order_id, slot](WatchReactor& self) {
+    self.acknowledge(*slot, self.context_.orders.find_order(order_id));
   });
 }
 
-void WatchReactor::acknowledge(const std::string& order_id, Result<std::optional<Order>> current) {
+void WatchReactor::acknowledge(UpdateQueue::Slot& slot, Result<std::optional<Order>> current) {
   std::lock_guard lock(mutex_);
   if (finish_called_) return;
   if (!current) {
     finish_locked(to_grpc_status(current.error()));
     return;
   }
-  ::ecommerce::orders::OrderUpdate update;
   if (current.value()) {
-    fill_update(latest_event_of(*current.value()), &update);
+    queue_.offer(slot, latest_event_of(*current.value()));
   } else {
-    fill_unknown_update(order_id, &update);
+    queue_.offer_unknown(slot);
   }
-  queue_.offer(std::move(update));
   write_next_locked();
 }
 
-void WatchReactor::on_event(const OrderEvent& event) {
-  ::ecommerce::orders::OrderUpdate update;
-  fill_update(event, &update);
+void WatchReactor::on_event(const OrderEvent& event, void* tag) {
   std::lock_guard lock(mutex_);
   if (finish_called_) return;
-  queue_.offer(std::move(update));
+  queue_.offer(*static_cast<UpdateQueue::Slot*>(tag), event);
   write_next_locked();
 }
 
@@ -93,9 +93,11 @@ void WatchReactor::OnWriteDone(bool ok) {
 
 void WatchReactor::on_done() {
   std::vector<std::string> ids;
+  std::shared_ptr<EventSubscriber> as_subscriber;  // dropped last, after the hub let go
   {
     std::lock_guard lock(mutex_);
     ids = queue_.order_ids();
+    as_subscriber = std::move(as_subscriber_);
   }
   context_.hub.unsubscribe(ids, this);
 }

@@ -10,12 +10,11 @@
 
 #include <grpcpp/grpcpp.h>
 
-#include <cstdint>
-#include <deque>
+#include <cstddef>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
-#include <unordered_map>
 
 #include "events/event_hub.h"
 #include "order_service.pb.h"
@@ -36,7 +35,7 @@ class WatchReactor final : public ManagedStream<WatchReactor, WatchStream>, publ
 
   void OnReadDone(bool ok) override;
   void OnWriteDone(bool ok) override;
-  void on_event(const OrderEvent& event) override;
+  void on_event(const OrderEvent& event, void* tag) override;
 
  private:
   friend class RefCounted<WatchReactor>;
@@ -45,13 +44,16 @@ class WatchReactor final : public ManagedStream<WatchReactor, WatchStream>, publ
   ~WatchReactor() override = default;
 
   void subscribe_locked(const std::string& order_id);
-  void acknowledge(const std::string& order_id, Result<std::optional<Order>> current);
+  void acknowledge(UpdateQueue::Slot& slot, Result<std::optional<Order>> current);
   void write_next_locked();
   void on_finish_locked() { queue_.discard_pending(); }
   void on_done();
 
   ::ecommerce::orders::OrderID request_;  // the read buffer
   UpdateQueue queue_;
+  // This stream as the hub holds it: one reference shared by all its subscriptions (the hub
+  // hands each delivery the order's slot as its tag). Dropped in on_done.
+  std::shared_ptr<EventSubscriber> as_subscriber_;
   bool write_in_flight_ = false;
   bool first_write_ = true;
   ::ecommerce::orders::OrderUpdate message_;  // borrowed by gRPC until OnWriteDone

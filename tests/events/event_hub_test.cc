@@ -21,14 +21,19 @@ namespace {
 // Records every event it receives, under its own mutex (publishers may run on several threads).
 class RecordingSubscriber : public EventSubscriber {
  public:
-  void on_event(const OrderEvent& event) override {
+  void on_event(const OrderEvent& event, void* tag) override {
     std::lock_guard lock(mutex_);
     events_.push_back(event);
+    tags_.push_back(tag);
   }
 
   std::vector<OrderEvent> events() const {
     std::lock_guard lock(mutex_);
     return events_;
+  }
+  std::vector<void*> tags() const {
+    std::lock_guard lock(mutex_);
+    return tags_;
   }
 
   std::vector<std::string> order_ids() const {
@@ -40,6 +45,7 @@ class RecordingSubscriber : public EventSubscriber {
  private:
   mutable std::mutex mutex_;
   std::vector<OrderEvent> events_;
+  std::vector<void*> tags_;
 };
 
 OrderEvent event_for(const std::string& order_id, int64_t sequence,
@@ -83,6 +89,24 @@ TEST(EventHubTest, DeliversEventFieldsUnchanged) {
   EXPECT_EQ(received[0].customer_id, "alice");
   EXPECT_EQ(received[0].type, OrderStatus::kDelivered);
   EXPECT_EQ(received[0].timestamp_ms, 123'456);
+}
+
+// The tag lets a subscriber find its state for the order without a lookup of its own.
+TEST(EventHubTest, EachEventComesWithTheTagItsOrderWasSubscribedWith) {
+  for (const std::size_t lanes : {0, 2}) {
+    auto subscriber = std::make_shared<RecordingSubscriber>();
+    int state_a = 0;
+    int state_b = 0;
+    {
+      EventHub hub(lanes);  // destruction delivers what lanes still hold
+      ASSERT_TRUE(hub.subscribe("A", subscriber, &state_a));
+      ASSERT_TRUE(hub.subscribe("B", subscriber, &state_b));
+      ASSERT_TRUE(hub.subscribe("A", subscriber, &state_b));  // again: the first tag stays
+      hub.publish(std::vector<OrderEvent>{event_for("B", 1), event_for("A", 2), event_for("C", 3)});
+    }
+    EXPECT_EQ(subscriber->order_ids(), (std::vector<std::string>{"B", "A"})) << lanes << " lanes";
+    EXPECT_EQ(subscriber->tags(), (std::vector<void*>{&state_b, &state_a})) << lanes << " lanes";
+  }
 }
 
 TEST(EventHubTest, SubscriptionToAnIdThatDoesNotExistYetReceivesItsCreation) {
@@ -273,7 +297,7 @@ class SelfUnsubscribingSubscriber : public EventSubscriber {
   SelfUnsubscribingSubscriber(EventHub& hub, std::vector<std::string> ids)
       : hub_(hub), ids_(std::move(ids)) {}
 
-  void on_event(const OrderEvent& event) override {
+  void on_event(const OrderEvent& event, void* /*tag*/) override {
     std::lock_guard lock(mutex_);
     received_.push_back(event.sequence);
     hub_.unsubscribe(ids_, this);
@@ -324,7 +348,7 @@ TEST(EventHubTest, SubscriberMayUnsubscribeItselfFromInsideOnEvent) {
 // Records the sequences it receives and the threads that delivered them.
 class ThreadRecordingSubscriber : public EventSubscriber {
  public:
-  void on_event(const OrderEvent& event) override {
+  void on_event(const OrderEvent& event, void* /*tag*/) override {
     std::lock_guard lock(mutex_);
     sequences_.push_back(event.sequence);
     threads_.insert(std::this_thread::get_id());

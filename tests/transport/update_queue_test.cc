@@ -3,21 +3,28 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <utility>
+#include <vector>
+
 namespace orderstream::transport {
 namespace {
 
 namespace pb = ::ecommerce::orders;
 
-pb::OrderUpdate update(const std::string& order_id, const std::string& status, int64_t sequence) {
-  pb::OrderUpdate out;
-  out.set_order_id(order_id);
-  out.set_status(status);
-  out.set_sequence(sequence);
-  return out;
+using Sent = std::vector<std::pair<std::string, int64_t>>;
+
+// Subscribes to `order_id` and returns its slot.
+UpdateQueue::Slot& slot_of(UpdateQueue& queue, const std::string& order_id) {
+  return *queue.subscribe(order_id).first;
 }
 
-std::vector<std::pair<std::string, int64_t>> drain(UpdateQueue& queue) {
-  std::vector<std::pair<std::string, int64_t>> out;
+void offer(UpdateQueue& queue, UpdateQueue::Slot& slot, OrderStatus status, int64_t sequence) {
+  queue.offer(slot, OrderEvent{sequence, *slot.order_id, "customer", status, 1'000 + sequence});
+}
+
+Sent drain(UpdateQueue& queue) {
+  Sent out;
   pb::OrderUpdate next;
   while (queue.pop(next)) out.emplace_back(next.order_id(), next.sequence());
   return out;
@@ -25,77 +32,117 @@ std::vector<std::pair<std::string, int64_t>> drain(UpdateQueue& queue) {
 
 TEST(UpdateQueueTest, UnsentUpdateIsReplacedByTheNewerOne) {
   UpdateQueue queue;
-  queue.subscribe("A");
-  queue.offer(update("A", "CREATED", 1));
-  queue.offer(update("A", "SHIPPED", 5));
-  queue.offer(update("A", "DELIVERED", 9));
+  auto& a = slot_of(queue, "A");
+  offer(queue, a, OrderStatus::kCreated, 1);
+  offer(queue, a, OrderStatus::kShipped, 5);
+  offer(queue, a, OrderStatus::kDelivered, 9);
   pb::OrderUpdate next;
   ASSERT_TRUE(queue.pop(next));
+  EXPECT_EQ(next.order_id(), "A");
   EXPECT_EQ(next.status(), "DELIVERED");
   EXPECT_EQ(next.sequence(), 9);
+  EXPECT_EQ(next.updated_at(), 1'009);
   EXPECT_FALSE(queue.pop(next));
   EXPECT_EQ(queue.conflated(), 2u);
 }
 
 TEST(UpdateQueueTest, OlderOrEqualSequencesAreDroppedEvenAfterSending) {
   UpdateQueue queue;
-  queue.subscribe("A");
-  queue.offer(update("A", "SHIPPED", 5));
+  auto& a = slot_of(queue, "A");
+  offer(queue, a, OrderStatus::kShipped, 5);
   EXPECT_EQ(drain(queue).size(), 1u);
-  queue.offer(update("A", "CREATED", 1));  // e.g. a late acknowledgement read before the change
-  queue.offer(update("A", "SHIPPED", 5));  // the same event twice
+  offer(queue, a, OrderStatus::kCreated, 1);  // e.g. a late acknowledgement read before the change
+  offer(queue, a, OrderStatus::kShipped, 5);  // the same event twice
   EXPECT_TRUE(drain(queue).empty());
-  queue.offer(update("A", "DELIVERED", 6));
-  EXPECT_EQ(drain(queue), (std::vector<std::pair<std::string, int64_t>>{{"A", 6}}));
+  offer(queue, a, OrderStatus::kDelivered, 6);
+  EXPECT_EQ(drain(queue), (Sent{{"A", 6}}));
 }
 
 TEST(UpdateQueueTest, UnknownAcknowledgementWithSequenceZeroIsQueued) {
   UpdateQueue queue;
-  queue.subscribe("LATER");
-  queue.offer(update("LATER", "UNKNOWN", 0));
-  EXPECT_EQ(drain(queue), (std::vector<std::pair<std::string, int64_t>>{{"LATER", 0}}));
+  queue.offer_unknown(slot_of(queue, "LATER"));
+  pb::OrderUpdate next;
+  ASSERT_TRUE(queue.pop(next));
+  EXPECT_EQ(next.order_id(), "LATER");
+  EXPECT_EQ(next.status(), "UNKNOWN");
+  EXPECT_EQ(next.sequence(), 0);
+  EXPECT_EQ(next.updated_at(), 0);
+}
+
+TEST(UpdateQueueTest, CreationReplacesAnUnsentUnknownAcknowledgement) {
+  UpdateQueue queue;
+  auto& later = slot_of(queue, "LATER");
+  queue.offer_unknown(later);
+  offer(queue, later, OrderStatus::kCreated, 3);
+  queue.offer_unknown(later);  // a second subscription's acknowledgement, older than the creation
+  pb::OrderUpdate next;
+  ASSERT_TRUE(queue.pop(next));
+  EXPECT_EQ(next.status(), "CREATED");
+  EXPECT_EQ(next.sequence(), 3);
+  EXPECT_FALSE(queue.pop(next));
 }
 
 TEST(UpdateQueueTest, OrdersLeaveInTheOrderTheyFirstBecamePending) {
   UpdateQueue queue;
-  for (const char* id : {"A", "B", "C"}) queue.subscribe(id);
-  queue.offer(update("B", "CREATED", 1));
-  queue.offer(update("A", "CREATED", 2));
-  queue.offer(update("B", "SHIPPED", 3));  // replaces B in place: B keeps its turn
-  queue.offer(update("C", "CREATED", 4));
-  EXPECT_EQ(drain(queue),
-            (std::vector<std::pair<std::string, int64_t>>{{"B", 3}, {"A", 2}, {"C", 4}}));
+  auto& a = slot_of(queue, "A");
+  auto& b = slot_of(queue, "B");
+  auto& c = slot_of(queue, "C");
+  offer(queue, b, OrderStatus::kCreated, 1);
+  offer(queue, a, OrderStatus::kCreated, 2);
+  offer(queue, b, OrderStatus::kShipped, 3);  // replaces B in place: B keeps its turn
+  offer(queue, c, OrderStatus::kCreated, 4);
+  EXPECT_EQ(drain(queue), (Sent{{"B", 3}, {"A", 2}, {"C", 4}}));
+}
+
+TEST(UpdateQueueTest, PopOverwritesEveryFieldOfAReusedMessage) {
+  UpdateQueue queue;
+  auto& long_id = slot_of(queue, "AN-ORDER-ID-LONGER-THAN-ANY-SMALL-STRING");
+  auto& short_id = slot_of(queue, "S");
+  offer(queue, long_id, OrderStatus::kDelivered, 7);
+  queue.offer_unknown(short_id);
+  pb::OrderUpdate message;
+  ASSERT_TRUE(queue.pop(message));
+  ASSERT_TRUE(queue.pop(message));  // the same message again, as the watch reactor reuses it
+  EXPECT_EQ(message.order_id(), "S");
+  EXPECT_EQ(message.status(), "UNKNOWN");
+  EXPECT_EQ(message.sequence(), 0);
+  EXPECT_EQ(message.updated_at(), 0);
 }
 
 TEST(UpdateQueueTest, MemoryIsBoundedBySubscriptionsNotByUpdates) {
   UpdateQueue queue;
-  for (int i = 0; i < 10; ++i) queue.subscribe("O" + std::to_string(i));
+  std::vector<UpdateQueue::Slot*> slots;
+  for (int i = 0; i < 10; ++i) slots.push_back(&slot_of(queue, "O" + std::to_string(i)));
   for (int64_t sequence = 1; sequence <= 100000; ++sequence) {
-    queue.offer(update("O" + std::to_string(sequence % 10), "SHIPPED", sequence));
+    offer(queue, *slots[sequence % 10], OrderStatus::kShipped, sequence);
   }
   // A reader that never read: at most one pending update per subscription.
   EXPECT_EQ(drain(queue).size(), 10u);
   EXPECT_EQ(queue.conflated(), 100000u - 10u);
 }
 
-TEST(UpdateQueueTest, UpdatesOfOrdersNotSubscribedAreIgnored) {
+TEST(UpdateQueueTest, SubscribingAgainReturnsTheSameSlot) {
   UpdateQueue queue;
-  queue.subscribe("A");
-  queue.offer(update("B", "CREATED", 1));
-  EXPECT_FALSE(queue.has_pending());
+  auto [first, made] = queue.subscribe("A");
+  auto [again, made_again] = queue.subscribe("A");
+  EXPECT_TRUE(made);
+  EXPECT_FALSE(made_again);
+  EXPECT_EQ(first, again);
+  EXPECT_EQ(*first->order_id, "A");
   EXPECT_TRUE(queue.subscribed("A"));
   EXPECT_FALSE(queue.subscribed("B"));
-  EXPECT_FALSE(queue.subscribe("A"));  // already there
   EXPECT_EQ(queue.subscriptions(), 1u);
 }
 
 TEST(UpdateQueueTest, DiscardDropsPendingButKeepsSubscriptions) {
   UpdateQueue queue;
-  queue.subscribe("A");
-  queue.offer(update("A", "CREATED", 1));
+  auto& a = slot_of(queue, "A");
+  offer(queue, a, OrderStatus::kCreated, 1);
   queue.discard_pending();
   EXPECT_FALSE(queue.has_pending());
   EXPECT_EQ(queue.order_ids(), std::vector<std::string>{"A"});
+  offer(queue, a, OrderStatus::kShipped, 2);  // the slot takes updates again
+  EXPECT_EQ(drain(queue), (Sent{{"A", 2}}));
 }
 
 }  // namespace
