@@ -11,6 +11,7 @@
 #include "bench/machine_info.h"
 #include "bench/report.h"
 #include "bench/scenarios.h"
+#include "common/library_debug_checks.h"
 
 namespace orderstream::bench {
 namespace {
@@ -292,4 +293,8 @@ int run(int argc, char** argv) {
 }  // namespace
 }  // namespace orderstream::bench
 
-int main(int argc, char** argv) { return orderstream::bench::run(argc, argv); }
+int main(int argc, char** argv) {
+  // The client's gRPC takes the same locks as the server's: see common/library_debug_checks.h.
+  orderstream::relax_library_debug_checks();
+  return orderstream::bench::run(argc, argv);
+}

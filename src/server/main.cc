@@ -10,6 +10,7 @@
 #include <string>
 #include <thread>
 
+#include "common/library_debug_checks.h"
 #include "common/log.h"
 #include "common/malloc_arenas.h"
 #include "common/thread_priority.h"
@@ -39,6 +40,7 @@ int main(int argc, char** argv) {
   // One arena per core instead of glibc's eight per core, before any thread exists
   // (MALLOC_ARENA_MAX, if set, wins): a bulk import's peak RSS fell by a quarter at the same speed.
   limit_malloc_arenas(std::max(2U, std::thread::hardware_concurrency()));
+  relax_library_debug_checks();
   CLI::App app{"orderstream-server: the ecommerce.orders.OrderService gRPC server"};
   transport::ServerOptions server_options;
   storage::SqliteOptions store_options;
