@@ -23,6 +23,14 @@ void offer(UpdateQueue& queue, UpdateQueue::Slot& slot, OrderStatus status, int6
   queue.offer(slot, OrderEvent{sequence, *slot.order_id, "customer", status, 1'000 + sequence});
 }
 
+// What acknowledges a subscription to an order that does not exist yet.
+void expect_unknown_acknowledgement(const pb::OrderUpdate& update, const std::string& order_id) {
+  EXPECT_EQ(update.order_id(), order_id);
+  EXPECT_EQ(update.status(), "UNKNOWN");
+  EXPECT_EQ(update.sequence(), 0);
+  EXPECT_EQ(update.updated_at(), 0);
+}
+
 Sent drain(UpdateQueue& queue) {
   Sent out;
   pb::OrderUpdate next;
@@ -63,10 +71,7 @@ TEST(UpdateQueueTest, UnknownAcknowledgementWithSequenceZeroIsQueued) {
   queue.offer_unknown(slot_of(queue, "LATER"));
   pb::OrderUpdate next;
   ASSERT_TRUE(queue.pop(next));
-  EXPECT_EQ(next.order_id(), "LATER");
-  EXPECT_EQ(next.status(), "UNKNOWN");
-  EXPECT_EQ(next.sequence(), 0);
-  EXPECT_EQ(next.updated_at(), 0);
+  expect_unknown_acknowledgement(next, "LATER");
 }
 
 TEST(UpdateQueueTest, CreationReplacesAnUnsentUnknownAcknowledgement) {
@@ -103,10 +108,7 @@ TEST(UpdateQueueTest, PopOverwritesEveryFieldOfAReusedMessage) {
   pb::OrderUpdate message;
   ASSERT_TRUE(queue.pop(message));
   ASSERT_TRUE(queue.pop(message));  // the same message again, as the watch reactor reuses it
-  EXPECT_EQ(message.order_id(), "S");
-  EXPECT_EQ(message.status(), "UNKNOWN");
-  EXPECT_EQ(message.sequence(), 0);
-  EXPECT_EQ(message.updated_at(), 0);
+  expect_unknown_acknowledgement(message, "S");
 }
 
 TEST(UpdateQueueTest, MemoryIsBoundedBySubscriptionsNotByUpdates) {
