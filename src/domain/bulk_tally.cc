@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "domain/excerpt.h"
+
 namespace orderstream {
 
 void BulkTally::add_failure(std::string message) {
@@ -16,7 +18,7 @@ std::string invalid_order_message(const std::string& order_id, int64_t position,
     message += '#';
     message += std::to_string(position);
   } else {
-    message += order_id;
+    message += excerpt(order_id);
   }
   message += ": ";
   message += reason;

@@ -26,7 +26,8 @@ class BulkTally {
   std::vector<std::string> messages_;
 };
 
-// "Invalid order: <id>: <reason>"; an order without id is named by its 1-based position ("#7").
+// "Invalid order: <id>: <reason>"; an order without id is named by its 1-based position ("#7"),
+// a long id by an excerpt (domain/excerpt.h), so that ten messages always fit in an answer.
 std::string invalid_order_message(const std::string& order_id, int64_t position,
                                   const std::string& reason);
 

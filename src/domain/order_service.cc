@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "common/log.h"
+#include "domain/excerpt.h"
 #include "domain/order_id.h"
 #include "domain/order_validation.h"
 #include "domain/storage_error.h"
@@ -87,11 +88,11 @@ Result<std::vector<CreateOutcome>> OrderService::create_orders(std::vector<NewOr
 }
 
 Result<Order> OrderService::update_status(std::string_view order_id, std::string_view status) {
-  if (order_id.empty()) return Error{ErrorCode::kInvalidArgument, "order_id is empty"};
+  if (auto invalid = invalid_id_error("order_id", order_id)) return std::move(*invalid);
   const auto target = parse_order_status(status);
   if (!target) {
     return Error{ErrorCode::kInvalidArgument,
-                 "Unknown status '" + std::string(status) +
+                 "Unknown status '" + excerpt(status) +
                      "': expected CREATED, SHIPPED, DELIVERED or CANCELLED"};
   }
   const std::string id(order_id);

@@ -17,6 +17,15 @@ std::optional<std::string> validate_new_order(const NewOrder& order) {
   return std::nullopt;
 }
 
+std::optional<Error> invalid_id_error(std::string_view field, std::string_view id) {
+  if (id.empty()) return Error{ErrorCode::kInvalidArgument, std::string(field) + " is empty"};
+  if (id.size() > kMaxIdBytes) {
+    return Error{ErrorCode::kInvalidArgument,
+                 std::string(field) + " is longer than " + std::to_string(kMaxIdBytes) + " bytes"};
+  }
+  return std::nullopt;
+}
+
 std::optional<Error> invalid_order_error(const NewOrder& order) {
   if (auto reason = validate_new_order(order)) {
     return Error{ErrorCode::kInvalidArgument, "Invalid order: " + *reason};

@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "domain/error.h"
 #include "domain/order.h"
@@ -15,6 +16,11 @@ inline constexpr std::size_t kMaxIdBytes = 128;
 
 // nullopt when valid; otherwise why, naming the field ("customer_id is empty", ...).
 std::optional<std::string> validate_new_order(const NewOrder& order);
+
+// The INVALID_ARGUMENT for an id that is empty or longer than kMaxIdBytes, naming `field`
+// ("order_id", "OrderID.id", ...); nullopt when the id is acceptable. Every path that takes an id
+// applies it, so no request makes the server hold or echo an unbounded id.
+std::optional<Error> invalid_id_error(std::string_view field, std::string_view id);
 
 // The INVALID_ARGUMENT a single create answers for an invalid order; nullopt when valid.
 std::optional<Error> invalid_order_error(const NewOrder& order);

@@ -18,6 +18,7 @@
 #include "domain/storage_error.h"
 #include "events/event_hub.h"
 #include "storage/sqlite_order_store.h"
+#include "transport/library_logs.h"
 #include "transport/server.h"
 
 namespace {
@@ -41,6 +42,8 @@ int main(int argc, char** argv) {
   // (MALLOC_ARENA_MAX, if set, wins): a bulk import's peak RSS fell by a quarter at the same speed.
   limit_malloc_arenas(std::max(2U, std::thread::hardware_concurrency()));
   relax_library_debug_checks();
+  // gRPC's and protobuf's lines in the project's format, rate-limited (transport/library_logs.h).
+  transport::route_library_logs();
   CLI::App app{"orderstream-server: the ecommerce.orders.OrderService gRPC server"};
   transport::ServerOptions server_options;
   storage::SqliteOptions store_options;

@@ -7,6 +7,7 @@
 #include "common/log.h"
 #include "domain/order_validation.h"
 #include "transport/proto_mapping.h"
+#include "transport/request_parsing.h"
 
 namespace orderstream::transport {
 namespace {
@@ -23,7 +24,7 @@ BulkReactor* BulkReactor::start(ReactorContext context,
                                 ::ecommerce::orders::BulkProcessResult* result) {
   auto* reactor = new BulkReactor(context, result);
   std::lock_guard lock(reactor->mutex_);
-  if (reactor->register_locked()) reactor->StartRead(&reactor->request_);
+  if (reactor->register_locked()) reactor->StartRead(&reactor->read_buffer_);
   return reactor;
 }
 
@@ -40,6 +41,13 @@ void BulkReactor::OnReadDone(bool ok) {
     return;
   }
   ++received_;
+  if (!parse_request(read_buffer_, request_)) {
+    // Orders before it stay counted and committed as usual; the client learns the import stopped
+    // at this message.
+    finish_locked(unparsable_request(request_.GetTypeName(),
+                                     "message #" + std::to_string(received_) + " of the stream"));
+    return;
+  }
   NewOrder order;
   if (!spare_.empty()) {
     order = std::move(spare_.back());
@@ -62,7 +70,7 @@ void BulkReactor::OnReadDone(bool ok) {
   if (pending_.size() >= context_.imports.batch_limit()) {
     reading_paused_ = true;  // resumed by on_committed
   } else {
-    StartRead(&request_);
+    StartRead(&read_buffer_);
   }
 }
 
@@ -100,7 +108,7 @@ void BulkReactor::on_committed(Result<std::vector<CreateOutcome>> outcomes) {
   commit_locked();
   if (reading_paused_ && pending_.size() < context_.imports.batch_limit()) {
     reading_paused_ = false;
-    StartRead(&request_);
+    StartRead(&read_buffer_);
   }
   maybe_respond_locked();
 }

@@ -19,8 +19,11 @@
 
 namespace orderstream::transport {
 
-class BulkReactor final
-    : public ManagedStream<BulkReactor, grpc::ServerReadReactor<::ecommerce::orders::Order>> {
+// Reads raw bytes and parses them itself (transport/request_parsing.h), so that a message that
+// does not parse ends the import with INVALID_ARGUMENT instead of looking like its end.
+using BulkStream = grpc::ServerReadReactor<grpc::ByteBuffer>;
+
+class BulkReactor final : public ManagedStream<BulkReactor, BulkStream> {
  public:
   static BulkReactor* start(ReactorContext context, ::ecommerce::orders::BulkProcessResult* result);
 
@@ -28,7 +31,7 @@ class BulkReactor final
 
  private:
   friend class RefCounted<BulkReactor>;
-  friend class ManagedStream<BulkReactor, grpc::ServerReadReactor<::ecommerce::orders::Order>>;
+  friend class ManagedStream<BulkReactor, BulkStream>;
   BulkReactor(ReactorContext context, ::ecommerce::orders::BulkProcessResult* result);
   ~BulkReactor() override = default;
 
@@ -45,7 +48,8 @@ class BulkReactor final
   ::ecommerce::orders::BulkProcessResult* const result_;
   const ImportBudget::Lease lease_;  // counts this import in the budget's share until destroyed
 
-  ::ecommerce::orders::Order request_;  // the read buffer
+  grpc::ByteBuffer read_buffer_;        // the message as received
+  ::ecommerce::orders::Order request_;  // read_buffer_ parsed
   std::vector<NewOrder> pending_;       // valid orders waiting for the next commit
   // Committed orders handed back emptied, whose string buffers the next reads fill again: the
   // strings then circulate between the gRPC thread and the writer instead of being allocated on

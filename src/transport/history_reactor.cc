@@ -3,7 +3,9 @@
 #include <limits>
 #include <utility>
 
+#include "domain/order_validation.h"
 #include "transport/proto_mapping.h"
+#include "transport/request_parsing.h"
 #include "transport/write_coalescing.h"
 
 namespace orderstream::transport {
@@ -15,11 +17,15 @@ constexpr std::size_t kPageSize = 1024;
 
 }  // namespace
 
-HistoryReactor* HistoryReactor::start(ReactorContext context, std::string customer_id) {
-  auto* reactor = new HistoryReactor(context, std::move(customer_id));
+HistoryReactor* HistoryReactor::start(ReactorContext context, const grpc::ByteBuffer& request) {
+  ::ecommerce::orders::UserID user;
+  const bool parsed = parse_request(request, user);
+  auto* reactor = new HistoryReactor(context, std::move(*user.mutable_id()));
   std::lock_guard lock(reactor->mutex_);
-  if (reactor->customer_id_.empty()) {
-    reactor->finish_locked({grpc::StatusCode::INVALID_ARGUMENT, "UserID.id is empty"});
+  if (!parsed) {
+    reactor->finish_locked(unparsable_request(user.GetTypeName()));
+  } else if (auto invalid = invalid_id_error("UserID.id", reactor->customer_id_)) {
+    reactor->finish_locked(to_grpc_status(*invalid));
   } else if (reactor->register_locked()) {
     reactor->fetch_locked();
   }

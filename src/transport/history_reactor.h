@@ -20,8 +20,9 @@ class HistoryReactor final
     : public ManagedStream<HistoryReactor,
                            grpc::ServerWriteReactor<::ecommerce::orders::OrderEvent>> {
  public:
-  // Starts the reactor; gRPC owns it from the returned pointer until OnDone.
-  static HistoryReactor* start(ReactorContext context, std::string customer_id);
+  // Starts the reactor for the request's bytes (parsed here: transport/request_parsing.h); gRPC
+  // owns it from the returned pointer until OnDone.
+  static HistoryReactor* start(ReactorContext context, const grpc::ByteBuffer& request);
 
   void OnWriteDone(bool ok) override;
 

@@ -6,12 +6,24 @@
 #include "transport/bulk_reactor.h"
 #include "transport/history_reactor.h"
 #include "transport/proto_mapping.h"
+#include "transport/request_parsing.h"
 #include "transport/watch_reactor.h"
 
 namespace orderstream::transport {
 namespace {
 
 namespace pb = ::ecommerce::orders;
+using grpc::ByteBuffer;
+using grpc::CallbackServerContext;
+
+// Method indices in proto/order_service.proto's service, the order the generated code uses.
+enum MethodIndex : int {
+  kCreateOrder = 0,
+  kGetOrderHistory = 1,
+  kProcessBulkOrders = 2,
+  kNotifyOrderUpdates = 3,
+  kUpdateOrderStatus = 4,
+};
 
 // Runs `work` on the executor and finishes the unary call with its status. The request and
 // response stay valid until Finish, so the task may use them.
@@ -25,45 +37,93 @@ grpc::ServerUnaryReactor* run_unary(grpc::CallbackServerContext* call, Executor&
   return reactor;
 }
 
+grpc::ServerUnaryReactor* finish_now(grpc::CallbackServerContext* call,
+                                     const grpc::Status& status) {
+  grpc::ServerUnaryReactor* reactor = call->DefaultReactor();
+  reactor->Finish(status);
+  return reactor;
+}
+
 }  // namespace
 
+OrderServiceImpl::OrderServiceImpl(ReactorContext context) : context_(context) {
+  using grpc::internal::CallbackBidiHandler;
+  using grpc::internal::CallbackClientStreamingHandler;
+  using grpc::internal::CallbackServerStreamingHandler;
+  using grpc::internal::CallbackUnaryHandler;
+  // Replaces the generated synchronous handlers; grpc::Service owns the handlers.
+  MarkMethodCallback(
+      kCreateOrder,
+      new CallbackUnaryHandler<ByteBuffer, pb::OrderResponse>(
+          [this](CallbackServerContext* call, const ByteBuffer* request,
+                 pb::OrderResponse* response) { return CreateOrder(call, request, response); }));
+  MarkMethodCallback(kGetOrderHistory,
+                     new CallbackServerStreamingHandler<ByteBuffer, pb::OrderEvent>(
+                         [this](CallbackServerContext* call, const ByteBuffer* request) {
+                           return GetOrderHistory(call, request);
+                         }));
+  MarkMethodCallback(kProcessBulkOrders,
+                     new CallbackClientStreamingHandler<ByteBuffer, pb::BulkProcessResult>(
+                         [this](CallbackServerContext* call, pb::BulkProcessResult* response) {
+                           return ProcessBulkOrders(call, response);
+                         }));
+  MarkMethodCallback(kNotifyOrderUpdates,
+                     new CallbackBidiHandler<ByteBuffer, pb::OrderUpdate>(
+                         [this](CallbackServerContext* call) { return NotifyOrderUpdates(call); }));
+  MarkMethodCallback(kUpdateOrderStatus,
+                     new CallbackUnaryHandler<ByteBuffer, pb::OrderUpdate>(
+                         [this](CallbackServerContext* call, const ByteBuffer* request,
+                                pb::OrderUpdate* response) {
+                           return UpdateOrderStatus(call, request, response);
+                         }));
+}
+
 grpc::ServerUnaryReactor* OrderServiceImpl::CreateOrder(grpc::CallbackServerContext* call,
-                                                        const pb::Order* request,
+                                                        const ByteBuffer* request,
                                                         pb::OrderResponse* response) {
+  pb::Order order;
+  if (!parse_request(*request, order)) {
+    return finish_now(call, unparsable_request(order.GetTypeName()));
+  }
   grpc::ServerUnaryReactor* reactor = call->DefaultReactor();
-  context_.creates.submit(to_new_order(*request), [reactor, response](Result<Order> order) {
-    if (!order) {
-      reactor->Finish(to_grpc_status(order.error()));
+  context_.creates.submit(to_new_order(order), [reactor, response](Result<Order> created) {
+    if (!created) {
+      reactor->Finish(to_grpc_status(created.error()));
       return;
     }
-    fill_response(order.value(), response);
+    fill_response(created.value(), response);
     reactor->Finish(grpc::Status::OK);
   });
   return reactor;
 }
 
 grpc::ServerUnaryReactor* OrderServiceImpl::UpdateOrderStatus(grpc::CallbackServerContext* call,
-                                                              const pb::OrderStatusChange* request,
+                                                              const ByteBuffer* request,
                                                               pb::OrderUpdate* response) {
-  return run_unary(call, context_.executor, [this, request, response]() -> grpc::Status {
-    auto order = context_.orders.update_status(request->order_id(), request->status());
-    if (!order) return to_grpc_status(order.error());
-    fill_update(latest_event_of(order.value()), response);
-    return grpc::Status::OK;
-  });
+  pb::OrderStatusChange change;
+  if (!parse_request(*request, change)) {
+    return finish_now(call, unparsable_request(change.GetTypeName()));
+  }
+  return run_unary(call, context_.executor,
+                   [this, change = std::move(change), response]() -> grpc::Status {
+                     auto order = context_.orders.update_status(change.order_id(), change.status());
+                     if (!order) return to_grpc_status(order.error());
+                     fill_update(latest_event_of(order.value()), response);
+                     return grpc::Status::OK;
+                   });
 }
 
 grpc::ServerWriteReactor<pb::OrderEvent>* OrderServiceImpl::GetOrderHistory(
-    grpc::CallbackServerContext* /*call*/, const pb::UserID* request) {
-  return HistoryReactor::start(context_, request->id());
+    grpc::CallbackServerContext* /*call*/, const ByteBuffer* request) {
+  return HistoryReactor::start(context_, *request);
 }
 
-grpc::ServerReadReactor<pb::Order>* OrderServiceImpl::ProcessBulkOrders(
+grpc::ServerReadReactor<ByteBuffer>* OrderServiceImpl::ProcessBulkOrders(
     grpc::CallbackServerContext* /*call*/, pb::BulkProcessResult* response) {
   return BulkReactor::start(context_, response);
 }
 
-grpc::ServerBidiReactor<pb::OrderID, pb::OrderUpdate>* OrderServiceImpl::NotifyOrderUpdates(
+grpc::ServerBidiReactor<ByteBuffer, pb::OrderUpdate>* OrderServiceImpl::NotifyOrderUpdates(
     grpc::CallbackServerContext* /*call*/) {
   return WatchReactor::start(context_);
 }

@@ -1,5 +1,11 @@
 // The gRPC face of the order service: one method per RPC, each handing the call to a reactor (or,
 // for unary calls, to the executor) so no gRPC thread ever waits on the database.
+//
+// Every method takes its request as bytes and parses it itself (transport/request_parsing.h), so
+// a request that does not parse is answered INVALID_ARGUMENT: gRPC's typed callback methods would
+// answer UNIMPLEMENTED, or take a stream message that fails to parse for the stream's end.
+// Responses stay typed. The methods are registered with the same gRPC handler classes the
+// generated CallbackService uses, with grpc::ByteBuffer as the request type.
 #pragma once
 
 #include <grpcpp/grpcpp.h>
@@ -9,26 +15,26 @@
 
 namespace orderstream::transport {
 
-class OrderServiceImpl final : public ::ecommerce::orders::OrderService::CallbackService {
+class OrderServiceImpl final : public ::ecommerce::orders::OrderService::Service {
  public:
-  explicit OrderServiceImpl(ReactorContext context) : context_(context) {}
+  explicit OrderServiceImpl(ReactorContext context);
 
   grpc::ServerUnaryReactor* CreateOrder(grpc::CallbackServerContext* call,
-                                        const ::ecommerce::orders::Order* request,
-                                        ::ecommerce::orders::OrderResponse* response) override;
+                                        const grpc::ByteBuffer* request,
+                                        ::ecommerce::orders::OrderResponse* response);
 
   grpc::ServerWriteReactor<::ecommerce::orders::OrderEvent>* GetOrderHistory(
-      grpc::CallbackServerContext* call, const ::ecommerce::orders::UserID* request) override;
+      grpc::CallbackServerContext* call, const grpc::ByteBuffer* request);
 
-  grpc::ServerReadReactor<::ecommerce::orders::Order>* ProcessBulkOrders(
-      grpc::CallbackServerContext* call, ::ecommerce::orders::BulkProcessResult* response) override;
+  grpc::ServerReadReactor<grpc::ByteBuffer>* ProcessBulkOrders(
+      grpc::CallbackServerContext* call, ::ecommerce::orders::BulkProcessResult* response);
 
-  grpc::ServerBidiReactor<::ecommerce::orders::OrderID, ::ecommerce::orders::OrderUpdate>*
-  NotifyOrderUpdates(grpc::CallbackServerContext* call) override;
+  grpc::ServerBidiReactor<grpc::ByteBuffer, ::ecommerce::orders::OrderUpdate>* NotifyOrderUpdates(
+      grpc::CallbackServerContext* call);
 
   grpc::ServerUnaryReactor* UpdateOrderStatus(grpc::CallbackServerContext* call,
-                                              const ::ecommerce::orders::OrderStatusChange* request,
-                                              ::ecommerce::orders::OrderUpdate* response) override;
+                                              const grpc::ByteBuffer* request,
+                                              ::ecommerce::orders::OrderUpdate* response);
 
  private:
   const ReactorContext context_;

@@ -4,7 +4,9 @@
 #include <utility>
 #include <vector>
 
+#include "domain/order_validation.h"
 #include "transport/proto_mapping.h"
+#include "transport/request_parsing.h"
 #include "transport/write_coalescing.h"
 
 namespace orderstream::transport {
@@ -12,7 +14,7 @@ namespace orderstream::transport {
 WatchReactor* WatchReactor::start(ReactorContext context) {
   auto* reactor = new WatchReactor(context);
   std::lock_guard lock(reactor->mutex_);
-  if (reactor->register_locked()) reactor->StartRead(&reactor->request_);
+  if (reactor->register_locked()) reactor->StartRead(&reactor->read_buffer_);
   return reactor;
 }
 
@@ -21,8 +23,12 @@ WatchReactor::WatchReactor(ReactorContext context) : ManagedStream(context) {}
 void WatchReactor::OnReadDone(bool ok) {
   std::lock_guard lock(mutex_);
   if (!ok || finish_called_) return;  // half-close: no more subscriptions, keep pushing
-  if (request_.id().empty()) {
-    finish_locked({grpc::StatusCode::INVALID_ARGUMENT, "OrderID.id is empty"});
+  if (!parse_request(read_buffer_, request_)) {
+    finish_locked(unparsable_request(request_.GetTypeName(), "subscription message"));
+    return;
+  }
+  if (auto invalid = invalid_id_error("OrderID.id", request_.id())) {
+    finish_locked(to_grpc_status(*invalid));
     return;
   }
   if (queue_.subscriptions() >= kMaxSubscriptions && !queue_.subscribed(request_.id())) {
@@ -32,7 +38,7 @@ void WatchReactor::OnReadDone(bool ok) {
     return;
   }
   subscribe_locked(request_.id());
-  if (!finish_called_) StartRead(&request_);
+  if (!finish_called_) StartRead(&read_buffer_);
 }
 
 void WatchReactor::subscribe_locked(const std::string& order_id) {

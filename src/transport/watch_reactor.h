@@ -23,8 +23,9 @@
 
 namespace orderstream::transport {
 
-using WatchStream =
-    grpc::ServerBidiReactor<::ecommerce::orders::OrderID, ::ecommerce::orders::OrderUpdate>;
+// Reads raw bytes and parses them itself (transport/request_parsing.h), so that a message that
+// does not parse ends the stream with INVALID_ARGUMENT instead of looking like a half-close.
+using WatchStream = grpc::ServerBidiReactor<grpc::ByteBuffer, ::ecommerce::orders::OrderUpdate>;
 
 class WatchReactor final : public ManagedStream<WatchReactor, WatchStream>, public EventSubscriber {
  public:
@@ -49,7 +50,8 @@ class WatchReactor final : public ManagedStream<WatchReactor, WatchStream>, publ
   void on_finish_locked() { queue_.discard_pending(); }
   void on_done();
 
-  ::ecommerce::orders::OrderID request_;  // the read buffer
+  grpc::ByteBuffer read_buffer_;          // the message as received
+  ::ecommerce::orders::OrderID request_;  // read_buffer_ parsed
   UpdateQueue queue_;
   // This stream as the hub holds it: one reference shared by all its subscriptions (the hub
   // hands each delivery the order's slot as its tag). Dropped in on_done.

@@ -426,6 +426,25 @@ TEST_F(OrderServiceTest, UpdateStatusRejectsEmptyOrderIdAsInvalidArgument) {
   EXPECT_EQ(store_.find_calls(), 0);
 }
 
+TEST_F(OrderServiceTest, UpdateStatusRejectsAnOrderIdOverTheLimitWithoutEchoingIt) {
+  OrderService service = make_service(store_);
+  auto updated = service.update_status(std::string(1 << 20, 'x'), "SHIPPED");
+  ASSERT_FALSE(updated.ok());
+  EXPECT_EQ(updated.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(updated.error().message, "order_id is longer than 128 bytes");
+  EXPECT_EQ(store_.find_calls(), 0);
+}
+
+TEST_F(OrderServiceTest, UpdateStatusEchoesOnlyAnExcerptOfAnUnknownStatus) {
+  OrderService service = make_service(store_);
+  create_or_die(service, {"ORD-a", "alice", 1.0f});
+  auto updated = service.update_status("ORD-a", std::string(1 << 20, 's'));
+  ASSERT_FALSE(updated.ok());
+  EXPECT_EQ(updated.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_LT(updated.error().message.size(), 300u);
+  EXPECT_TRUE(contains(updated.error().message, "(1048576 bytes)")) << updated.error().message;
+}
+
 TEST_F(OrderServiceTest, UpdateStatusOfMissingOrderIsNotFound) {
   OrderService service = make_service(store_);
   auto updated = service.update_status("ORD-missing", "SHIPPED");
