@@ -12,9 +12,11 @@ constexpr const char* kGroup = "Connection and output";
 }  // namespace
 
 void add_client_options(CLI::App& command, ClientOptions& options) {
-  command.add_option("--target", options.target, "Server address")
+  command
+      .add_option("--target", options.target,
+                  std::string("Server address (default: $") + kTargetEnvironmentVariable +
+                      " if set, else " + kDefaultTarget + ")")
       ->type_name("HOST:PORT")
-      ->default_str(kDefaultTarget)
       ->group(kGroup);
 
   const CLI::Validator duration_check(

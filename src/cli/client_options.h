@@ -1,6 +1,7 @@
 // The flags every subcommand shares: where the server is, how long a call may take, how results
-// are printed and how large a message may be. They are registered on each subcommand (not on the
-// app) so that `orderstream <command> --help` shows them and they may follow the command name.
+// are printed and how large a message may be. They are registered on the app and on each
+// subcommand, so that they may come before or after the command name and
+// `orderstream <command> --help` shows them.
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -13,6 +14,8 @@
 namespace orderstream::cli {
 
 inline constexpr const char* kDefaultTarget = "127.0.0.1:50051";
+// When set and not empty, the target instead of kDefaultTarget (--target still wins).
+inline constexpr const char* kTargetEnvironmentVariable = "ORDERSTREAM_TARGET";
 inline constexpr int kDefaultMaxMessageBytes = 4 * 1024 * 1024;  // gRPC's own receive default
 inline constexpr std::chrono::seconds kDefaultUnaryDeadline{10};
 
@@ -24,8 +27,8 @@ struct ClientOptions {
   int max_message_bytes = kDefaultMaxMessageBytes;
 };
 
-// Registers --target, --deadline, --output and --max-message-bytes on `command`, in a group of
-// their own in the help text.
+// Registers --target, --deadline, --output and --max-message-bytes on `command` (the app or a
+// subcommand), in a group of their own in the help text.
 void add_client_options(CLI::App& command, ClientOptions& options);
 
 }  // namespace orderstream::cli

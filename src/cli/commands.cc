@@ -1,9 +1,17 @@
 #include "cli/commands.h"
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
+#include <cstdlib>
 #include <functional>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
 
 #include "cli/client_options.h"
+#include "cli/console.h"
 #include "cli/exit_codes.h"
 #include "cli/rpc_commands.h"
 
@@ -11,8 +19,8 @@ namespace orderstream::cli {
 namespace {
 
 constexpr const char* kAppFooter =
-    R"(Common options (on every command): --target HOST:PORT (default 127.0.0.1:50051),
---deadline DURATION (500ms, 5s, 2m, 1h; default 10s for create and set-status, none for
+    R"(Common options (before or after the command): --target HOST:PORT (default
+127.0.0.1:50051, or $ORDERSTREAM_TARGET when set), --deadline DURATION (500ms, 5s, 2m, 1h; default 10s for create and set-status, none for
 history, import and watch), --output text|json, --max-message-bytes N (default 4 MiB).
 
 Exit codes:
@@ -30,25 +38,85 @@ Prints every event of every order of CUSTOMER, newest first, one line per event 
 No deadline unless --deadline is given; Ctrl-C cancels the call and exits with 130.)";
 
 constexpr const char* kImportFooter = R"(
-FILE is CSV whose header names the columns order_id,customer_id,total (any order, no quoting),
+FILE is CSV whose header names the columns order_id,customer_id,total (any order; fields may be
+quoted as spreadsheets export them, RFC 4180),
 or JSON Lines with one {"order_id": ..., "customer_id": ..., "total": ...} object per line
 (unknown fields are ignored). The format comes from the extension (.csv, .jsonl, .ndjson) or
 --format. "-" reads stdin, as CSV unless --format says otherwise.
 
-Records are streamed to the server as they are read. A malformed record is not sent: it counts
-as a failure and is reported as "line N: <reason>" next to the server's own errors (prefixed
+Records are streamed to the server as they are read. A malformed record (a bad total, an id
+that is not UTF-8, a record larger than --max-message-bytes) is not sent: it counts as a
+failure and is reported as "line N: <reason>" next to the server's own errors (prefixed
 "server: "). Prints success_count, failure_count and the errors; exits 0 whenever the call
-itself succeeded, even if some orders failed. With stderr on a terminal, progress is shown every
-100,000 records. No deadline unless --deadline is given; Ctrl-C cancels (exit 130).)";
+itself succeeded, even if some orders failed, and 1 if the server's counts do not add up to
+the records sent. With stderr on a terminal, progress is shown every
+100,000 records. No deadline unless --deadline is given; Ctrl-C cancels (exit 130) and says
+how many records were sent; running the same import again is then safe.)";
 
 constexpr const char* kWatchFooter = R"(
 Order ids come from the arguments. Give "-" as an id, or no id at all, to also read ids from
 stdin, one per line, as they arrive; when stdin ends, the client closes its sending side but
-keeps printing updates. Ids given only as arguments keep the subscription open.
+keeps printing updates. Ids given only as arguments keep the subscription open. With stdin on a
+terminal and no id given, the client says that it waits for ids.
 
 Each update is printed as it arrives. The watch runs until the server ends the stream, until
 --deadline passes (a normal end: exit 0), or until Ctrl-C (exit 130). An order that does not
 exist yet is acknowledged with status UNKNOWN and seq=0; its changes are pushed once it exists.)";
+
+// Edit distance between two short words (command names), for "did you mean".
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+// The first argument that is neither an option nor an option's value: the command name, if the
+// command line has one. Common options may come before it.
+std::optional<std::string_view> command_word(int argc, char** argv) {
+  static const std::set<std::string_view> kTakesValue = {"--target", "--deadline", "--output",
+                                                         "--max-message-bytes"};
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    if (arg == "--")
+      return i + 1 < argc ? std::optional(std::string_view(argv[i + 1])) : std::nullopt;
+    if (arg.starts_with("-")) {
+      if (kTakesValue.contains(arg)) ++i;
+      continue;
+    }
+    return arg;
+  }
+  return std::nullopt;
+}
+
+// "unknown command 'crate'; did you mean 'create'?" for a command name CLI11 would only call an
+// unexpected argument; nullopt when `word` is a command.
+std::optional<std::string> unknown_command(std::string_view word, const CLI::App& app) {
+  std::string closest;
+  std::size_t best = 3;  // suggest nothing further than two edits away
+  std::string names;
+  for (const CLI::App* command : app.get_subcommands([](const CLI::App*) { return true; })) {
+    const std::string& name = command->get_name();
+    if (name == word) return std::nullopt;
+    names += (names.empty() ? "" : ", ") + name;
+    const std::size_t distance = edit_distance(word, name);
+    if (distance < best || (name.starts_with(word) && closest.empty())) {
+      best = std::min(best, distance);
+      closest = name;
+    }
+  }
+  std::string message = "unknown command '" + std::string(word) + "'";
+  if (!closest.empty()) return message + "; did you mean '" + closest + "'?";
+  return message + "; the commands are " + names;
+}
 
 }  // namespace
 
@@ -57,11 +125,17 @@ int run_cli(int argc, char** argv) {
       "Command-line client of the orderstream order service (ecommerce.orders.OrderService).",
       "orderstream"};
   app.require_subcommand(1);
+  app.set_version_flag("--version", "orderstream " ORDERSTREAM_VERSION);
   app.footer(kAppFooter);
   app.get_formatter()->column_width(32);
 
-  // Only one subcommand runs, so the commands share one set of client options.
+  // Only one subcommand runs, so the commands share one set of client options, which may be
+  // given before the command name too.
   ClientOptions options;
+  if (const char* target = std::getenv(kTargetEnvironmentVariable); target && *target) {
+    options.target = target;
+  }
+  add_client_options(app, options);
   std::function<int()> action;
 
   CreateArgs create_args;
@@ -93,21 +167,18 @@ int run_cli(int argc, char** argv) {
   history->callback([&] { action = [&] { return run_history(options, history_args); }; });
 
   ImportArgs import_args;
-  CLI::App* import = app.add_subcommand(
+  CLI::App* import_command = app.add_subcommand(
       "import", "Stream orders from a CSV or JSON Lines file (ProcessBulkOrders)");
-  import->add_option("FILE", import_args.path, "Input file, or - for stdin")->required();
-  import
+  import_command->add_option("FILE", import_args.path, "Input file, or - for stdin")->required();
+  import_command
       ->add_option_function<std::string>(
           "--format",
-          [&](const std::string& name) { import_args.format = parse_import_format(name);
-},
+          [&](const std::string& name) { import_args.format = parse_import_format(name); },
           "Input format (default: from the extension; csv for stdin)")
       ->check(CLI::IsMember({"csv", "jsonl", "ndjson"}));
-import->footer(kImportFooter);
-add_client_options(*import, options);
-  import->callback([&] { action = [&] { return run_import(options, import_args);
-  };  // namespace orderstream::cli
-  });
+  import_command->footer(kImportFooter);
+  add_client_options(*import_command, options);
+  import_command->callback([&] { action = [&] { return run_import(options, import_args); }; });
 
   WatchArgs watch_args;
   CLI::App* watch = app.add_subcommand(
@@ -117,13 +188,20 @@ add_client_options(*import, options);
   add_client_options(*watch, options);
   watch->callback([&] { action = [&] { return run_watch(options, watch_args); }; });
 
+  if (const auto word = command_word(argc, argv)) {
+    if (auto unknown = unknown_command(*word, app)) {
+      print_error(*unknown + " (orderstream --help lists the commands)");
+      return kExitUsage;
+    }
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
-    // CLI11 prints help (exit code 0) or the error; every parse error is a usage error to us.
+    // CLI11 prints help or the version (exit code 0) or the error; every parse error is a usage
+    // error to us.
     return app.exit(error) == 0 ? kExitOk : kExitUsage;
   }
   return action ? action() : kExitUsage;
-  }
+}
 
-  }  // namespace orderstream::cli
+}  // namespace orderstream::cli

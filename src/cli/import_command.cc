@@ -2,7 +2,9 @@
 // so memory stays flat whatever the file size. Writes carry the buffer hint, which lets gRPC
 // coalesce many small messages into few frames; every kFlushEvery-th write (the first included,
 // since it carries the initial metadata) and the last one go out plain to flush. Malformed
-// records are never sent; they are counted and reported with the server's result.
+// records are never sent; they are counted and reported with the server's result, and so is a
+// record too large for one message (it would end the whole call). The server's counts must add
+// up to the records sent: otherwise some were lost, and the import fails.
 #include <unistd.h>
 
 #include <cerrno>
@@ -98,6 +100,14 @@ int run_import(const ClientOptions& options, const ImportArgs& args) {
       input_error = "line " + std::to_string(result.line + 1) + ": " + result.error;
       break;
     }
+    if (result.kind == ReadResult::Kind::kOrder &&
+        next.ByteSizeLong() > static_cast<std::size_t>(options.max_message_bytes)) {
+      // gRPC would fail the whole call on it ("Sent message larger than max").
+      result.kind = ReadResult::Kind::kMalformed;
+      result.error = "record is " + std::to_string(next.ByteSizeLong()) +
+                     " bytes, larger than the message limit of " +
+                     std::to_string(options.max_message_bytes) + " bytes (--max-message-bytes)";
+    }
     if (result.kind == ReadResult::Kind::kMalformed) {
       ++summary.local_failures;
       if (summary.local_errors.size() < kMaxLocalErrors) {
@@ -124,11 +134,31 @@ int run_import(const ClientOptions& options, const ImportArgs& args) {
     print_error(source_name + ": " + *input_error);
     return kExitUsage;
   }
-  if (stream_open && have_pending) stream_open = writer->Write(pending, grpc::WriteOptions());
+  if (stream_open && have_pending) {
+    stream_open = writer->Write(pending, grpc::WriteOptions());
+    if (stream_open) ++sent;
+  }
   if (stream_open) writer->WritesDone();
   const grpc::Status status = writer->Finish();
-  if (!status.ok()) return report_failed_call(status, interrupt.interrupted());
-  return write_line(format_import_summary(summary, options.output)) ? kExitOk : kExitRpcError;
+  if (!status.ok()) {
+    if (interrupt.interrupted()) {
+      print_error("import interrupted after " + std::to_string(sent) +
+                  " records were sent; the orders the server committed are kept. Running the "
+                  "same import again is safe: an order whose order_id exists is not created "
+                  "twice (records without an order_id would be).");
+    }
+    return report_failed_call(status, interrupt.interrupted());
+  }
+  if (!write_line(format_import_summary(summary, options.output))) return kExitRpcError;
+  const int64_t counted = int64_t{summary.server.success_count()} + summary.server.failure_count();
+  if (counted != sent) {
+    print_error("the server counted " + std::to_string(counted) + " orders but " +
+                std::to_string(sent) +
+                " were sent: some were not processed. Run the same import again (safe: an order "
+                "whose order_id exists is not created twice).");
+    return kExitRpcError;
+  }
+  return kExitOk;
 }
 
 }  // namespace orderstream::cli

@@ -1,9 +1,11 @@
 // Reads the orders of a bulk import one record at a time, so that a file of any size streams to
-// the server in constant memory. Two formats: CSV with a header naming the columns order_id,
-// customer_id and total (in any order; plain fields, no quoting), and JSON Lines with one Order
-// object per line. A malformed record is reported with its 1-based line number (as an editor
-// shows it) and skipped; only a missing header or a failing stream stops the reader. Blank lines
-// are ignored. The parsing of one line is exposed as pure functions for the unit tests.
+// the server in constant memory. Two formats: CSV (RFC 4180, as spreadsheets export it: fields in
+// double quotes may hold commas, doubled quotes and line breaks) with a header naming the columns
+// order_id, customer_id and total in any order, and JSON Lines with one Order object per line. A
+// malformed record, including one whose id is not UTF-8, is reported with the 1-based number of
+// its first line (as an editor shows it) and skipped; only a missing header or a failing stream
+// stops the reader. Blank lines are ignored. The parsing of one line is exposed as pure functions
+// for the unit tests.
 #pragma once
 
 #include <cstdint>
@@ -31,7 +33,8 @@ struct CsvColumns {
   std::size_t total = 2;
 };
 
-// Each parser returns nullopt on success, or what is wrong with the line (without line number).
+// Each parser returns nullopt on success, or what is wrong with the record (without line number).
+// A CSV record may span lines (a quoted field with line breaks).
 std::optional<std::string> parse_csv_header(std::string_view line, CsvColumns& columns);
 std::optional<std::string> parse_csv_record(std::string_view line, const CsvColumns& columns,
                                             ecommerce::orders::Order& order);

@@ -7,6 +7,8 @@
 #include <cstdio>
 #include <limits>
 
+#include "cli/text.h"
+
 namespace orderstream::cli {
 namespace {
 
@@ -68,20 +70,20 @@ std::string to_json_line(const google::protobuf::Message& message) {
 std::string format_order_response(const ecommerce::orders::OrderResponse& response,
                                   OutputFormat format) {
   if (format == OutputFormat::kJson) return to_json_line(response);
-  return join_columns(
-      {response.order_id(), response.status(), format_timestamp(response.created_at())});
+  return join_columns({escape_text(response.order_id()), response.status(),
+                       format_timestamp(response.created_at())});
 }
 
 std::string format_order_event(const ecommerce::orders::OrderEvent& event, OutputFormat format) {
   if (format == OutputFormat::kJson) return to_json_line(event);
-  return join_columns({event.order_id(), event.event_type(), sequence_column(event.sequence()),
-                       format_timestamp(event.timestamp())});
+  return join_columns({escape_text(event.order_id()), event.event_type(),
+                       sequence_column(event.sequence()), format_timestamp(event.timestamp())});
 }
 
 std::string format_order_update(const ecommerce::orders::OrderUpdate& update, OutputFormat format) {
   if (format == OutputFormat::kJson) return to_json_line(update);
-  return join_columns({update.order_id(), update.status(), sequence_column(update.sequence()),
-                       format_timestamp(update.updated_at())});
+  return join_columns({escape_text(update.order_id()), update.status(),
+                       sequence_column(update.sequence()), format_timestamp(update.updated_at())});
 }
 
 std::string format_import_summary(const ImportSummary& summary, OutputFormat format) {
@@ -100,12 +102,14 @@ std::string format_import_summary(const ImportSummary& summary, OutputFormat for
                      "failure_count: " + std::to_string(failures) + " (" +
                      std::to_string(summary.local_failures) + " rejected locally, " +
                      std::to_string(server.failure_count()) + " by the server)";
-  for (const auto& error : summary.local_errors) text += "\n" + error;
+  for (const auto& error : summary.local_errors) text += "\n" + escape_text(error, false);
   const int64_t unshown_local = summary.local_failures - std::ssize(summary.local_errors);
   if (unshown_local > 0) {
     text += "\n... and " + std::to_string(unshown_local) + " more local errors";
   }
-  for (const auto& error : server.error_messages()) text += "\n" + server_error(error);
+  for (const auto& error : server.error_messages()) {
+    text += "\n" + server_error(escape_text(error, false));
+  }
   const int64_t unshown_server = int64_t{server.failure_count()} - server.error_messages_size();
   if (unshown_server > 0) {
     text += "\n... and " + std::to_string(unshown_server) + " more server errors";

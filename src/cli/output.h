@@ -2,7 +2,9 @@
 // by two spaces (id, status, sequence, time), for people and for awk; `json` is one JSON object
 // per line in protobuf's canonical JSON mapping with the proto field names and every field
 // present, for jq and other programs. Times are UTC ISO 8601 with milliseconds. Every function
-// returns the record without a trailing newline; the caller writes and flushes it.
+// returns the record without a trailing newline; the caller writes and flushes it. In text, ids
+// and error messages are escaped (cli/text.h): an id with a space or a line break stays one
+// column of one line.
 #pragma once
 
 #include <google/protobuf/message.h>

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <string>
 #include <thread>
 
@@ -19,6 +20,7 @@
 #include "cli/output.h"
 #include "cli/rpc_commands.h"
 #include "cli/self_pipe.h"
+#include "cli/text.h"
 
 namespace orderstream::cli {
 namespace {
@@ -26,13 +28,6 @@ namespace {
 using Stream = grpc::ClientReaderWriter<ecommerce::orders::OrderID, ecommerce::orders::OrderUpdate>;
 
 constexpr std::string_view kStdinMarker = "-";
-
-std::string_view trim(std::string_view text) {
-  const auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\r'; };
-  while (!text.empty() && is_space(text.front())) text.remove_prefix(1);
-  while (!text.empty() && is_space(text.back())) text.remove_suffix(1);
-  return text;
-}
 
 bool send_id(Stream& stream, std::string_view id) {
   ecommerce::orders::OrderID message;
@@ -100,6 +95,13 @@ int run_watch(const ClientOptions& options, const WatchArgs& args) {
   bool read_stdin = args.order_ids.empty();
   for (const auto& id : args.order_ids) read_stdin = read_stdin || id == kStdinMarker;
 
+  if (args.order_ids.empty() && isatty(STDIN_FILENO) == 1) {
+    // Otherwise a person who forgot the ids sees a silent terminal.
+    std::fputs(
+        "watch: no order id given; reading ids from stdin, one per line (Ctrl-D ends the input, "
+        "Ctrl-C stops)\n",
+        stderr);
+  }
   auto stub = make_stub(options);
   grpc::ClientContext context;
   apply_deadline(context, options, std::nullopt);

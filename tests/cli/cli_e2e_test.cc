@@ -4,11 +4,14 @@
 #include <fcntl.h>
 #include <google/protobuf/struct.pb.h>
 #include <google/protobuf/util/json_util.h>
+#include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <fstream>
 #include <optional>
@@ -18,6 +21,7 @@
 #include <thread>
 #include <vector>
 
+#include "order_service.grpc.pb.h"
 #include "support/server_process.h"
 
 namespace orderstream::cli {
@@ -96,6 +100,22 @@ class BackgroundCli {
   std::string err() const { return read_text(err_path_); }
   void signal(int signo) const { kill(pid_, signo); }
 
+  // Waits until the process has a handler for `signo` (its SigCgt mask in /proc).
+  bool wait_for_handler(int signo, int timeout_ms) const {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+    while (std::chrono::steady_clock::now() < deadline) {
+      std::ifstream status("/proc/" + std::to_string(pid_) + "/status");
+      for (std::string line; std::getline(status, line);) {
+        if (line.rfind("SigCgt:", 0) == 0 &&
+            ((std::stoull(line.substr(7), nullptr, 16) >> (signo - 1)) & 1) != 0) {
+          return true;
+        }
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return false;
+  }
+
   bool wait_for_output(const std::string& needle, int timeout_ms) const {
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
     while (std::chrono::steady_clock::now() < deadline) {
@@ -159,6 +179,24 @@ TEST(CliUsageTest, ParseErrorsExitTwo) {
     EXPECT_EQ(result.exit_code, 2) << joined << "\n" << describe(result);
     EXPECT_FALSE(result.err.empty()) << joined;
   }
+}
+
+TEST(CliUsageTest, AnUnknownCommandIsNamedWithASuggestion) {
+  auto result = cli({"crate", "--customer", "alice"});
+  EXPECT_EQ(result.exit_code, 2) << describe(result);
+  EXPECT_NE(result.err.find("unknown command 'crate'; did you mean 'create'?"), std::string::npos)
+      << result.err;
+  result = cli({"--target", "127.0.0.1:1", "histroy", "alice"});
+  EXPECT_EQ(result.exit_code, 2) << describe(result);
+  EXPECT_NE(result.err.find("unknown command 'histroy'; did you mean 'history'?"),
+            std::string::npos)
+      << result.err;
+}
+
+TEST(CliUsageTest, VersionNamesTheProjectVersion) {
+  const auto result = cli({"--version"});
+  EXPECT_EQ(result.exit_code, 0) << describe(result);
+  EXPECT_EQ(result.out, "orderstream " ORDERSTREAM_VERSION "\n") << describe(result);
 }
 
 TEST(CliUsageTest, UnreadableImportFileExitsTwo) {
@@ -375,6 +413,117 @@ TEST_F(CliEndToEndTest, WatchWithDeadlineReceivesAChangeMadeMeanwhile) {
   EXPECT_EQ(lines[1].rfind("W-1  CREATED  seq=", 0), 0u) << watch.out();
   EXPECT_EQ(lines[2].rfind("W-1  SHIPPED  seq=", 0), 0u) << watch.out();
   EXPECT_EQ(watch.err(), "");
+}
+
+TEST_F(CliEndToEndTest, CommonOptionsMayComeBeforeTheCommand) {
+  create("P-1", "pat", "2");
+  const auto result = cli({"--target", server_.target(), "--output", "json", "history", "pat"});
+  EXPECT_EQ(result.exit_code, 0) << describe(result);
+  EXPECT_NE(result.out.find("\"order_id\":\"P-1\""), std::string::npos) << result.out;
+}
+
+TEST_F(CliEndToEndTest, TheTargetMayComeFromTheEnvironment) {
+  create("T-1", "tess", "2");
+  const auto result =
+      orderstream::testing::run_command({"/usr/bin/env", "ORDERSTREAM_TARGET=" + server_.target(),
+                                         ORDERSTREAM_CLI_BIN, "history", "tess"},
+                                        "", kCommandTimeoutMs);
+  EXPECT_EQ(result.exit_code, 0) << describe(result);
+  EXPECT_NE(result.out.find("T-1  CREATED"), std::string::npos) << result.out;
+}
+
+TEST_F(CliEndToEndTest, ARowThatIsNotUtf8IsReportedAndTheRowsAfterItAreImported) {
+  const std::string path =
+      write_file("latin1.csv", "order_id,customer_id,total\nV0,alice,1\nV1,caf\xe9,2\nV2,bob,3\n");
+  const auto result = run({"import", path});
+  EXPECT_EQ(result.exit_code, 0) << describe(result);
+  EXPECT_NE(result.out.find("success_count: 2\n"), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("failure_count: 1 (1 rejected locally, 0 by the server)"),
+            std::string::npos)
+      << result.out;
+  EXPECT_NE(result.out.find("line 3: customer_id is not valid UTF-8"), std::string::npos)
+      << result.out;
+}
+
+TEST_F(CliEndToEndTest, ARecordOverTheMessageLimitIsALocalFailureAndTheRestIsImported) {
+  const std::string path = write_file("big.csv", "order_id,customer_id,total\nB0,alice,1\nB1," +
+                                                     std::string(6 << 20, 'c') + ",2\nB2,bob,3\n");
+  const auto result = run({"import", path});
+  EXPECT_EQ(result.exit_code, 0) << describe(result);
+  EXPECT_NE(result.out.find("success_count: 2\n"), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("line 3: record is "), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("--max-message-bytes"), std::string::npos) << result.out;
+}
+
+TEST_F(CliEndToEndTest, ImportReadsQuotedCsvFields) {
+  const std::string path = write_file(
+      "quoted.csv", "\"order_id\",\"customer_id\",\"total\"\n\"Q-1\",\"Smith, J\",\"12.50\"\n");
+  const auto result = run({"import", path});
+  EXPECT_EQ(result.exit_code, 0) << describe(result);
+  EXPECT_NE(result.out.find("success_count: 1\n"), std::string::npos) << result.out;
+  const auto history = run({"history", "Smith, J"});
+  EXPECT_NE(history.out.find("Q-1  CREATED"), std::string::npos) << describe(history);
+}
+
+TEST_F(CliEndToEndTest, CtrlCDuringAnImportSaysWhatWasSentAndThatARerunIsSafe) {
+  signal(SIGPIPE, SIG_IGN);  // the CLI closes the FIFO when it exits
+  const std::string fifo = server_.directory() + "/slow.csv";
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  BackgroundCli import(server_.directory(), "import",
+                       {"import", fifo, "--target", server_.target()});
+  int writer = -1;
+  for (int attempt = 0; attempt < 1000 && writer == -1; ++attempt) {  // until the CLI opens it
+    writer = open(fifo.c_str(), O_WRONLY | O_NONBLOCK);
+    if (writer == -1) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ASSERT_NE(writer, -1);
+  const std::string header = "order_id,customer_id,total\nI-0,ivy,1\n";
+  ASSERT_EQ(write(writer, header.data(), header.size()), static_cast<ssize_t>(header.size()));
+  ASSERT_TRUE(import.wait_for_handler(SIGINT, 10000)) << import.err();
+  import.signal(SIGINT);
+  // The input never ends, so the CLI can only stop through the cancel: records keep arriving
+  // until the cancelled stream refuses one.
+  std::optional<int> exit_code;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  for (int i = 1; !exit_code && std::chrono::steady_clock::now() < deadline; ++i) {
+    const std::string row = "I-" + std::to_string(i) + ",ivy,1\n";
+    if (write(writer, row.data(), row.size()) < 0 && errno != EAGAIN) break;
+    exit_code = import.wait_for_exit(5);
+  }
+  exit_code = import.wait_for_exit(10000);
+  close(writer);
+  ASSERT_EQ(exit_code, 130) << import.out() << import.err();
+  EXPECT_NE(import.err().find("import interrupted after "), std::string::npos) << import.err();
+  EXPECT_NE(import.err().find("same import again is safe"), std::string::npos) << import.err();
+}
+
+// A fault injected behind the CLI: a server that counts fewer orders than it was sent.
+class UndercountingService final : public ecommerce::orders::OrderService::Service {
+  grpc::Status ProcessBulkOrders(grpc::ServerContext*,
+                                 grpc::ServerReader<ecommerce::orders::Order>* reader,
+                                 ecommerce::orders::BulkProcessResult* result) override {
+    ecommerce::orders::Order order;
+    while (reader->Read(&order)) {
+    }
+    result->set_success_count(1);
+    return grpc::Status::OK;
+  }
+};
+
+TEST(CliImportCountTest, AnAnswerThatDoesNotCountEveryRecordSentFailsTheImport) {
+  UndercountingService service;
+  grpc::ServerBuilder builder;
+  int port = 0;
+  builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
+  builder.RegisterService(&service);
+  const auto server = builder.BuildAndStart();
+  ASSERT_NE(port, 0);
+  const auto result = cli({"import", "-", "--target", "127.0.0.1:" + std::to_string(port)},
+                          "order_id,customer_id,total\nA,alice,1\nB,bob,2\nC,carol,3\n");
+  server->Shutdown();
+  EXPECT_EQ(result.exit_code, 1) << describe(result);
+  EXPECT_NE(result.err.find("the server counted 1 orders but 3 were sent"), std::string::npos)
+      << result.err;
 }
 
 TEST_F(CliEndToEndTest, WatchReadsIdsFromStdin) {

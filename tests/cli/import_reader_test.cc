@@ -129,9 +129,47 @@ TEST(CsvRecordTest, RefusesATotalThatIsNotANumber) {
   EXPECT_EQ(csv("ORD-1,alice,1e99", order), "total is out of range");
 }
 
-TEST(CsvRecordTest, RefusesQuotedFields) {
+TEST(CsvRecordTest, ReadsQuotedFieldsAsSpreadsheetsExportThem) {
   Order order;
-  EXPECT_EQ(csv("ORD-1,\"Smith, J\",12.5", order), "quoted fields are not supported");
+  ASSERT_EQ(csv("\"ORD-1\",\"Smith, J \"\"Jr\"\"\",\"12.5\"", order), std::nullopt);
+  EXPECT_EQ(order.order_id(), "ORD-1");
+  EXPECT_EQ(order.customer_id(), "Smith, J \"Jr\"");
+  EXPECT_FLOAT_EQ(order.total(), 12.5f);
+  ASSERT_EQ(csv("\" ORD 2 \",\"\",3", order), std::nullopt);  // quoted: kept as it is
+  EXPECT_EQ(order.order_id(), " ORD 2 ");
+  EXPECT_EQ(order.customer_id(), "");
+}
+
+TEST(CsvRecordTest, RefusesStrayQuotes) {
+  Order order;
+  EXPECT_EQ(csv("ORD-1,Smith \"J\",12.5", order)->rfind("a quote inside unquoted field 2", 0), 0u);
+  EXPECT_EQ(csv("\"ORD-1\"x,alice,12.5", order), "text after the closing quote of field 1");
+  EXPECT_EQ(csv("\"ORD-1,alice,12.5", order), "unterminated quoted field");
+}
+
+TEST(CsvReaderTest, AQuotedFieldMaySpanLinesAndTheRecordTakesItsFirstLineNumber) {
+  EXPECT_EQ(read_all("order_id,customer_id,total\n"
+                     "\"ORD\n1\",alice,1\n"
+                     "ORD-2,bob,2\n",
+                     ImportFormat::kCsv),
+            (std::vector<std::string>{"2: ORD\n1|alice|1.000000", "4: ORD-2|bob|2.000000"}));
+  EXPECT_EQ(
+      read_all("order_id,customer_id,total\nORD-1,\"alice,1\nORD-2,bob,2\n", ImportFormat::kCsv),
+      (std::vector<std::string>{"line 2: unterminated quoted field (lines 2-3 skipped)"}));
+}
+
+TEST(CsvReaderTest, AFieldThatIsNotUtf8IsALineErrorAndTheRestIsRead) {
+  EXPECT_EQ(read_all("order_id,customer_id,total\nV0,alice,1\nV1,caf\xe9,2\nV2,bob,3\n",
+                     ImportFormat::kCsv),
+            (std::vector<std::string>{
+                "2: V0|alice|1.000000",
+                "line 3: customer_id is not valid UTF-8 (save the file with UTF-8 encoding)",
+                "4: V2|bob|3.000000"}));
+}
+
+TEST(CsvHeaderTest, AcceptsQuotedColumnNames) {
+  CsvColumns columns;
+  ASSERT_EQ(parse_csv_header("\"order_id\",\"customer_id\",\"total\"", columns), std::nullopt);
 }
 
 TEST(CsvRecordTest, UsesTheHeaderColumnOrder) {
@@ -218,6 +256,18 @@ TEST(JsonlRecordTest, RefusesInvalidJsonAndWrongTypes) {
   const auto error = parse_jsonl_record("{oops}", order);
   ASSERT_TRUE(error.has_value());
   EXPECT_EQ(error->rfind("invalid JSON order: ", 0), 0u) << *error;
+}
+
+TEST(JsonlReaderTest, AnIdThatIsNotUtf8IsALineError) {
+  const auto result = read_all(R"({"order_id":"A","customer_id":"caf)"
+                               "\xe9"
+                               R"(","total":1})"
+                               "\n"
+                               R"({"order_id":"B","customer_id":"bob","total":2})",
+                               ImportFormat::kJsonl);
+  ASSERT_EQ(result.size(), 2u);
+  EXPECT_EQ(result[0].rfind("line 1: ", 0), 0u) << result[0];
+  EXPECT_EQ(result[1], "2: B|bob|2.000000");
 }
 
 TEST(JsonlReaderTest, ReportsMalformedLinesByLineNumberAndSkipsBlankLines) {

@@ -68,6 +68,15 @@ TEST(TextOutputTest, UpdateShowsIdStatusSequenceAndTime) {
             "ORD-1a2b3c4d5e6f  DELIVERED  seq=43  2026-11-24T10:00:00.123Z");
 }
 
+TEST(TextOutputTest, IdsWithSpacesOrLineBreaksStayOneColumnOfOneLine) {
+  ecommerce::orders::OrderUpdate update;
+  update.set_order_id("my order\n2");
+  update.set_status("SHIPPED");
+  update.set_sequence(3);
+  EXPECT_EQ(format_order_update(update, OutputFormat::kText),
+            "my\\x20order\\n2  SHIPPED  seq=3  -");
+}
+
 TEST(TextOutputTest, UnknownAcknowledgementHasNoTime) {
   OrderUpdate update;
   update.set_order_id("ORD-x");
