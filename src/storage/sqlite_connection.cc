@@ -28,6 +28,27 @@ std::string describe(int result_code, std::string_view message, std::string_view
   return text;
 }
 
+// What a failure message says of the SQL it ran: the start of it, on one line. A whole schema in
+// the log (a read-only file fails on the first CREATE) says nothing more.
+std::string sql_summary(std::string_view sql) {
+  constexpr std::size_t kMaxChars = 60;
+  std::string out;
+  for (const char c : sql) {
+    const bool space = c == ' ' || c == '\n' || c == '\t' || c == '\r';
+    if (space) {
+      if (!out.empty() && out.back() != ' ') out += ' ';
+    } else {
+      out += c;
+    }
+    if (out.size() > kMaxChars) {
+      out.resize(kMaxChars);
+      return out + "...";
+    }
+  }
+  if (!out.empty() && out.back() == ' ') out.pop_back();
+  return out;
+}
+
 }  // namespace
 
 bool is_transient_sqlite_error(int result_code) {
@@ -78,7 +99,7 @@ void SqliteConnection::fail(int result_code, std::string_view doing) const {
 
 void SqliteConnection::exec(const char* sql) {
   const int rc = sqlite3_exec(db_.get(), sql, nullptr, nullptr, nullptr);
-  if (rc != SQLITE_OK) fail(rc, std::string("executing: ") + sql);
+  if (rc != SQLITE_OK) fail(rc, "executing: " + sql_summary(sql));
 }
 
 std::string SqliteConnection::query_text(const char* sql) {
@@ -113,7 +134,7 @@ SqliteStatement::SqliteStatement(SqliteConnection& connection, std::string_view 
   const int rc = sqlite3_prepare_v3(connection.get(), sql.data(), static_cast<int>(sql.size()),
                                     SQLITE_PREPARE_PERSISTENT, &raw, nullptr);
   stmt_.reset(raw);
-  if (rc != SQLITE_OK) connection.fail(rc, "preparing: " + std::string(sql));
+  if (rc != SQLITE_OK) connection.fail(rc, "preparing: " + sql_summary(sql));
 }
 
 SqliteStatement::~SqliteStatement() = default;
@@ -125,24 +146,24 @@ void SqliteStatement::bind_text(int index, std::string_view value) {
   const char* data = value.data() != nullptr ? value.data() : "";
   const int rc =
       sqlite3_bind_text64(stmt_.get(), index, data, value.size(), SQLITE_STATIC, SQLITE_UTF8);
-  if (rc != SQLITE_OK) connection_->fail(rc, std::string("binding: ") + sqlite3_sql(stmt_.get()));
+  if (rc != SQLITE_OK) connection_->fail(rc, "binding: " + sql_summary(sqlite3_sql(stmt_.get())));
 }
 
 void SqliteStatement::bind_int64(int index, int64_t value) {
   const int rc = sqlite3_bind_int64(stmt_.get(), index, value);
-  if (rc != SQLITE_OK) connection_->fail(rc, std::string("binding: ") + sqlite3_sql(stmt_.get()));
+  if (rc != SQLITE_OK) connection_->fail(rc, "binding: " + sql_summary(sqlite3_sql(stmt_.get())));
 }
 
 void SqliteStatement::bind_double(int index, double value) {
   const int rc = sqlite3_bind_double(stmt_.get(), index, value);
-  if (rc != SQLITE_OK) connection_->fail(rc, std::string("binding: ") + sqlite3_sql(stmt_.get()));
+  if (rc != SQLITE_OK) connection_->fail(rc, "binding: " + sql_summary(sqlite3_sql(stmt_.get())));
 }
 
 bool SqliteStatement::step() {
   const int rc = sqlite3_step(stmt_.get());
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;
-  connection_->fail(rc, std::string("executing: ") + sqlite3_sql(stmt_.get()));
+  connection_->fail(rc, "executing: " + sql_summary(sqlite3_sql(stmt_.get())));
 }
 
 void SqliteStatement::run() {

@@ -1,5 +1,8 @@
 #include "storage/sqlite_order_store.h"
 
+#include <sqlite3.h>
+#include <sys/statvfs.h>
+
 #include <algorithm>
 #include <chrono>
 #include <condition_variable>
@@ -13,6 +16,7 @@
 
 #include "common/log.h"
 #include "domain/storage_error.h"
+#include "storage/database_lock.h"
 #include "storage/sqlite_connection.h"
 
 namespace orderstream::storage {
@@ -31,8 +35,9 @@ constexpr int64_t kSchemaVersion = 2;
 // index (schema 1 had a rowid table and an index on (customer_id, seq); the change made bulk
 // imports 1.27x faster, see docs/BENCHMARKS.md). Sequences are handed out by the writer and
 // the highest one is kept in event_sequence, written once per transaction, so that seq stays
-// strictly increasing and is never reused, which clients rely on to resume.
-constexpr const char* kCreateSchema = R"sql(
+// strictly increasing and is never reused, which clients rely on to resume. The schema's
+// statements are written once and assembled for a new file and for the migration alike.
+constexpr std::string_view kOrdersTable = R"sql(
   CREATE TABLE IF NOT EXISTS orders(
     order_id TEXT PRIMARY KEY,
     customer_id TEXT NOT NULL,
@@ -42,7 +47,11 @@ constexpr const char* kCreateSchema = R"sql(
     updated_at INTEGER NOT NULL,
     last_seq INTEGER NOT NULL
   ) WITHOUT ROWID;
-  CREATE TABLE IF NOT EXISTS order_events(
+)sql";
+
+// Schema 2's events table under `name`: the migration builds it beside schema 1's table first.
+std::string order_events_table(std::string_view name) {
+  return "CREATE TABLE IF NOT EXISTS " + std::string(name) + R"sql((
     customer_id TEXT NOT NULL,
     seq INTEGER NOT NULL,
     order_id TEXT NOT NULL,
@@ -50,32 +59,38 @@ constexpr const char* kCreateSchema = R"sql(
     ts INTEGER NOT NULL,
     PRIMARY KEY(customer_id, seq)
   ) WITHOUT ROWID;
-  CREATE TABLE IF NOT EXISTS event_sequence(last_seq INTEGER NOT NULL);
-  INSERT INTO event_sequence SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM event_sequence);
-  PRAGMA user_version = 2;
 )sql";
+}
+
+constexpr std::string_view kEventSequenceTable =
+    "CREATE TABLE IF NOT EXISTS event_sequence(last_seq INTEGER NOT NULL);\n";
+
+std::string set_schema_version() {
+  return "PRAGMA user_version = " + std::to_string(kSchemaVersion) + ";\n";
+}
+
+std::string create_schema() {
+  return std::string(kOrdersTable) + order_events_table("order_events") +
+         std::string(kEventSequenceTable) +
+         "INSERT INTO event_sequence SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM event_sequence);\n" +
+         set_schema_version();
+}
 
 // Schema 1 -> 2: the events move into the clustered table, and the highest sequence ever handed
 // out (AUTOINCREMENT's, which may exceed the largest stored one) into event_sequence.
-constexpr const char* kMigrateFrom1 = R"sql(
-  CREATE TABLE event_sequence(last_seq INTEGER NOT NULL);
+std::string migrate_from_1() {
+  return std::string(kEventSequenceTable) + R"sql(
   INSERT INTO event_sequence SELECT max(
     coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'order_events'), 0),
     coalesce((SELECT max(seq) FROM order_events), 0));
-  CREATE TABLE order_events_v2(
-    customer_id TEXT NOT NULL,
-    seq INTEGER NOT NULL,
-    order_id TEXT NOT NULL,
-    event_type TEXT NOT NULL,
-    ts INTEGER NOT NULL,
-    PRIMARY KEY(customer_id, seq)
-  ) WITHOUT ROWID;
+)sql" + order_events_table("order_events_v2") +
+         R"sql(
   INSERT INTO order_events_v2(customer_id, seq, order_id, event_type, ts)
     SELECT customer_id, seq, order_id, event_type, ts FROM order_events ORDER BY customer_id, seq;
   DROP TABLE order_events;
   ALTER TABLE order_events_v2 RENAME TO order_events;
-  PRAGMA user_version = 2;
-)sql";
+)sql" + set_schema_version();
+}
 
 constexpr std::string_view kSelectOrder =
     "SELECT order_id, customer_id, total, status, created_at, updated_at, last_seq "
@@ -117,12 +132,54 @@ Order read_order(const SqliteStatement& row, const SqliteConnection& db) {
 // Waiting a little for a lock held by another process (or a checkpoint) beats failing at once.
 constexpr const char* kBusyTimeout = "PRAGMA busy_timeout = 5000";
 
-// Random order ids make every insert dirty a different b-tree page, so a 1,000-order commit
-// writes on the order of a thousand pages to the WAL. Checkpointing every 1,000 pages (the
-// default) then copies the WAL back after nearly every commit; letting it grow to ~40 MB lets a
-// page rewritten by several commits be copied once, which made bulk creation 2-3x faster on a
-// 300k-order database. The writer's cache size comes from SqliteOptions::writer_cache_mib.
-constexpr const char* kWriterTuning = "PRAGMA wal_autocheckpoint = 10000";
+// When the WAL is copied back into the database file (checkpoint). Random order ids make every
+// insert dirty a different b-tree page, so a 1,000-order commit writes on the order of a
+// thousand pages to the WAL. Checkpointing every 1,000 pages (SQLite's default) then copies the
+// WAL back after nearly every commit; letting it grow to 10,000 pages (~40 MB) lets a page
+// rewritten by several commits be copied once, which made bulk creation 2-3x faster on a
+// 300k-order database. But a WAL is only given back to the disk by a checkpoint that needs room
+// in the database file: on a disk with less free space than that, the WAL took every free byte
+// (20.9 MB of WAL beside a 4 KB database on a 20 MB filesystem) and no checkpoint could run any
+// more, even after a restart. So the WAL is also checkpointed, and truncated, as soon as it
+// exceeds a quarter of the free space left (checked once the WAL passes 1 MiB), and its file is
+// cut back to 16 MiB whenever it restarts. The writer's cache size comes from
+// SqliteOptions::writer_cache_mib.
+constexpr int kCheckpointPages = 10000;
+constexpr int kFreeSpaceCheckPages = 256;
+constexpr const char* kJournalSizeLimit = "PRAGMA journal_size_limit = 16777216";
+
+// The writer's checkpoint policy, run by SQLite after every commit (sqlite3_wal_hook, which
+// replaces wal_autocheckpoint).
+struct WalPolicy {
+  std::string directory;  // of the database file: where the WAL takes its space
+  int64_t page_size = 4096;
+
+  bool low_on_space(int pages) const {
+    struct statvfs fs {};
+    if (statvfs(directory.c_str(), &fs) != 0) return false;
+    const auto free_bytes = static_cast<int64_t>(fs.f_bavail) * static_cast<int64_t>(fs.f_frsize);
+    return int64_t{pages} * page_size * 4 > free_bytes;
+  }
+
+  static int after_commit(void* self, sqlite3* db, const char* schema, int pages) {
+    if (pages < kFreeSpaceCheckPages) return SQLITE_OK;
+    const bool low = static_cast<const WalPolicy*>(self)->low_on_space(pages);
+    if (!low && pages < kCheckpointPages) return SQLITE_OK;
+    // TRUNCATE hands the file's space back at once; PASSIVE never waits for readers.
+    const int rc = sqlite3_wal_checkpoint_v2(
+        db, schema, low ? SQLITE_CHECKPOINT_TRUNCATE : SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+    if (rc != SQLITE_OK && rc != SQLITE_BUSY) {
+      OS_LOG(kWarn) << "checkpoint of a " << pages << "-page WAL failed: " << sqlite3_errstr(rc);
+    }
+    return SQLITE_OK;
+  }
+};
+
+std::string directory_of(const std::string& path) {
+  const auto slash = path.rfind('/');
+  if (slash == std::string::npos) return ".";
+  return slash == 0 ? "/" : path.substr(0, slash);
+}
 
 // Applies the pragmas and brings the schema up to date; returns `db` so that it can run in a
 // member initializer before the statements that need the tables are prepared.
@@ -135,7 +192,7 @@ SqliteConnection& configured_writer(SqliteConnection& db, const SqliteOptions& o
         "cannot switch " + db.path() + " to WAL mode (journal_mode is '" + mode + "')", false);
   }
   db.exec(options.synchronous_full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
-  db.exec(kWriterTuning);
+  db.exec(kJournalSizeLimit);
   // Negative: in KiB rather than pages.
   db.exec(("PRAGMA cache_size = -" + std::to_string(options.writer_cache_mib * 1024)).c_str());
 
@@ -150,11 +207,11 @@ SqliteConnection& configured_writer(SqliteConnection& db, const SqliteOptions& o
   }
   // One transaction: a migration that fails half-way leaves schema 1 as it was.
   const auto start = std::chrono::steady_clock::now();
-  if (version == 0) db.exec(kCreateSchema);
+  if (version == 0) db.exec(create_schema().c_str());
   if (version == 1) {
     // Seconds for a large file (2.6 s per million events here): say why start-up waits.
     OS_LOG(kInfo) << "migrating " << db.path() << " from schema 1 to " << kSchemaVersion;
-    db.exec(kMigrateFrom1);
+    db.exec(migrate_from_1().c_str());
   }
   transaction.commit();
   if (version == 1) {
@@ -176,13 +233,47 @@ SqliteConnection& configured_reader(SqliteConnection& db) {
 struct Writer {
   explicit Writer(const SqliteOptions& options)
       : db(options.path, SqliteConnection::Mode::kReadWriteCreate),
+        wal_policy{directory_of(options.path)},
         transaction(configured_writer(db, options)),
         select_order(db, kSelectOrder),
         insert_order(db, kInsertOrder),
         insert_event(db, kInsertEvent),
         update_status(db, kUpdateStatus),
         last_sequence(db, kLastSequence),
-        set_last_sequence(db, kSetLastSequence) {}
+        set_last_sequence(db, kSetLastSequence) {
+    wal_policy.page_size = db.query_int64("PRAGMA page_size");
+    sqlite3_wal_hook(db.get(), &WalPolicy::after_commit, &wal_policy);
+  }
+
+  // Runs one write transaction (`body`). A transaction that failed (a full disk, above all) still
+  // left its frames in the WAL, so the WAL is checkpointed and truncated right after, and before
+  // every later write until that succeeds: once space returns, writes work again without a
+  // restart, and the WAL does not stay at the size of the disk.
+  template <typename Body>
+  auto write(Body&& body) -> decltype(body()) {
+    if (reclaim_pending) reclaim_wal();
+    try {
+      return body();
+    } catch (const StorageError&) {
+      reclaim_pending = true;
+      reclaim_wal();
+      throw;
+    }
+  }
+
+  void reclaim_wal() {
+    const int rc =
+        sqlite3_wal_checkpoint_v2(db.get(), nullptr, SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr);
+    if (rc == SQLITE_OK) {
+      if (reclaim_pending) {
+        OS_LOG(kInfo) << "WAL of " << db.path() << " checkpointed and truncated";
+      }
+      reclaim_pending = false;
+    } else {
+      OS_LOG(kDebug) << "WAL checkpoint after a failed write did not complete: "
+                     << sqlite3_errstr(rc);
+    }
+  }
 
   // The next sequence to hand out. Read inside the write transaction (the writer holds SQLite's
   // write lock, so nobody else can take it) at the cost of one b-tree lookup per transaction.
@@ -213,6 +304,8 @@ struct Writer {
 
   // Declaration order is initialization order: the schema exists before the statements compile.
   SqliteConnection db;
+  WalPolicy wal_policy;  // read by SQLite after each commit of db
+  bool reclaim_pending = false;
   TransactionStatements transaction;
   SqliteStatement select_order;
   SqliteStatement insert_order;
@@ -288,7 +381,9 @@ class ReaderPool {
 
 struct SqliteOrderStore::Impl {
   explicit Impl(const SqliteOptions& options)
-      : writer(options), readers(options.path, options.reader_connections) {}
+      : lock(options.path), writer(options), readers(options.path, options.reader_connections) {}
+
+  DatabaseLock lock;  // taken before the file is opened, released after it is closed
 
   std::mutex write_mutex;
   Writer writer;  // guarded by write_mutex
@@ -310,99 +405,105 @@ std::vector<CreateOutcome> SqliteOrderStore::create_orders(std::vector<NewOrder>
 
   std::lock_guard lock(impl_->write_mutex);
   Writer& w = impl_->writer;
-  SqliteTransaction transaction(w.transaction);
-  int64_t seq = w.next_sequence();
-  std::vector<const Order*> created;  // point into `outcomes`, whose storage is reserved
-  created.reserve(orders.size());
-  for (NewOrder& request : orders) {
-    CreateOutcome& outcome = outcomes.emplace_back();
-    // Insert first, and look the row up only when the id was taken: new orders (the common case
-    // in a bulk import) cost one search of the orders tree, not two. The sequence is assigned
-    // here rather than by the events table so that the order row is written once, complete, and
-    // so that the events can be inserted in another order below.
-    {
-      StatementScope insert(w.insert_order);
-      insert->bind_text(1, request.id);
-      insert->bind_text(2, request.customer_id);
-      insert->bind_double(3, static_cast<double>(request.total));
-      insert->bind_text(4, to_string(OrderStatus::kCreated));
-      insert->bind_int64(5, now_ms);
-      insert->bind_int64(6, seq);
-      insert->step();
+  return w.write([&]() -> std::vector<CreateOutcome> {
+    SqliteTransaction transaction(w.transaction);
+    int64_t seq = w.next_sequence();
+    std::vector<const Order*> created;  // point into `outcomes`, whose storage is reserved
+    created.reserve(orders.size());
+    for (NewOrder& request : orders) {
+      CreateOutcome& outcome = outcomes.emplace_back();
+      // Insert first, and look the row up only when the id was taken: new orders (the common case
+      // in a bulk import) cost one search of the orders tree, not two. The sequence is assigned
+      // here rather than by the events table so that the order row is written once, complete, and
+      // so that the events can be inserted in another order below.
+      {
+        StatementScope insert(w.insert_order);
+        insert->bind_text(1, request.id);
+        insert->bind_text(2, request.customer_id);
+        insert->bind_double(3, static_cast<double>(request.total));
+        insert->bind_text(4, to_string(OrderStatus::kCreated));
+        insert->bind_int64(5, now_ms);
+        insert->bind_int64(6, seq);
+        insert->step();
+      }
+      if (w.db.changes() == 0) {
+        StatementScope select(w.select_order);
+        select->bind_text(1, request.id);
+        select->step();
+        outcome.order = read_order(w.select_order, w.db);
+        outcome.kind = same_content(outcome.order, request) ? CreateOutcome::Kind::kExisting
+                                                            : CreateOutcome::Kind::kConflict;
+        continue;
+      }
+      outcome.kind = CreateOutcome::Kind::kCreated;
+      outcome.order = Order{std::move(request.id),
+                            std::move(request.customer_id),
+                            request.total,
+                            OrderStatus::kCreated,
+                            now_ms,
+                            now_ms,
+                            seq};
+      created.push_back(&outcome.order);
+      ++seq;
     }
-    if (w.db.changes() == 0) {
-      StatementScope select(w.select_order);
-      select->bind_text(1, request.id);
-      select->step();
-      outcome.order = read_order(w.select_order, w.db);
-      outcome.kind = same_content(outcome.order, request) ? CreateOutcome::Kind::kExisting
-                                                          : CreateOutcome::Kind::kConflict;
-      continue;
+    // The events go in grouped by customer (their sequences were fixed above, in arrival order):
+    // consecutive inserts then land on the same leaf of the events table, keyed by (customer_id,
+    // seq), which stays hot, instead of hopping between the leaves of every customer in the batch.
+    // Measured +14-26% in orderstream-bench raw-store (1,000 customers, batches of 32,768, schema
+    // 1).
+    std::stable_sort(created.begin(), created.end(), [](const Order* a, const Order* b) {
+      return a->customer_id < b->customer_id;
+    });
+    for (const Order* order : created) {
+      w.append_event(order->sequence, order->id, order->customer_id, OrderStatus::kCreated, now_ms);
     }
-    outcome.kind = CreateOutcome::Kind::kCreated;
-    outcome.order = Order{std::move(request.id),
-                          std::move(request.customer_id),
-                          request.total,
-                          OrderStatus::kCreated,
-                          now_ms,
-                          now_ms,
-                          seq};
-    created.push_back(&outcome.order);
-    ++seq;
-  }
-  // The events go in grouped by customer (their sequences were fixed above, in arrival order):
-  // consecutive inserts then land on the same leaf of the events table, keyed by (customer_id,
-  // seq), which stays hot, instead of hopping between the leaves of every customer in the batch.
-  // Measured +14-26% in orderstream-bench raw-store (1,000 customers, batches of 32,768, schema 1).
-  std::stable_sort(created.begin(), created.end(),
-                   [](const Order* a, const Order* b) { return a->customer_id < b->customer_id; });
-  for (const Order* order : created) {
-    w.append_event(order->sequence, order->id, order->customer_id, OrderStatus::kCreated, now_ms);
-  }
-  if (!created.empty()) w.record_last_sequence(seq - 1);
-  transaction.commit();
-  return outcomes;
+    if (!created.empty()) w.record_last_sequence(seq - 1);
+    transaction.commit();
+    return outcomes;
+  });
 }
 
 StatusChangeOutcome SqliteOrderStore::compare_and_set_status(std::string_view order_id,
                                                              OrderStatus expected, OrderStatus to,
                                                              int64_t now_ms) {
-  StatusChangeOutcome outcome;
   std::lock_guard lock(impl_->write_mutex);
   Writer& w = impl_->writer;
-  // Early returns leave the transaction to roll back: nothing was written.
-  SqliteTransaction transaction(w.transaction);
-  {
-    StatementScope select(w.select_order);
-    select->bind_text(1, order_id);
-    if (!select->step()) {
-      outcome.kind = StatusChangeOutcome::Kind::kNotFound;
+  return w.write([&]() -> StatusChangeOutcome {
+    StatusChangeOutcome outcome;
+    // Early returns leave the transaction to roll back: nothing was written.
+    SqliteTransaction transaction(w.transaction);
+    {
+      StatementScope select(w.select_order);
+      select->bind_text(1, order_id);
+      if (!select->step()) {
+        outcome.kind = StatusChangeOutcome::Kind::kNotFound;
+        return outcome;
+      }
+      outcome.order = read_order(w.select_order, w.db);
+    }
+    if (outcome.order.status != expected) {
+      outcome.kind = StatusChangeOutcome::Kind::kStale;
       return outcome;
     }
-    outcome.order = read_order(w.select_order, w.db);
-  }
-  if (outcome.order.status != expected) {
-    outcome.kind = StatusChangeOutcome::Kind::kStale;
+    const int64_t seq = w.next_sequence();
+    w.append_event(seq, order_id, outcome.order.customer_id, to, now_ms);
+    w.record_last_sequence(seq);
+    {
+      StatementScope update(w.update_status);
+      update->bind_text(1, order_id);
+      update->bind_text(2, to_string(to));
+      update->bind_int64(3, now_ms);
+      update->bind_int64(4, seq);
+      update->step();
+    }
+    transaction.commit();
+    outcome.kind = StatusChangeOutcome::Kind::kChanged;
+    outcome.order.status = to;
+    outcome.order.updated_at_ms = now_ms;
+    outcome.order.sequence = seq;
+    outcome.event = latest_event_of(outcome.order);
     return outcome;
-  }
-  const int64_t seq = w.next_sequence();
-  w.append_event(seq, order_id, outcome.order.customer_id, to, now_ms);
-  w.record_last_sequence(seq);
-  {
-    StatementScope update(w.update_status);
-    update->bind_text(1, order_id);
-    update->bind_text(2, to_string(to));
-    update->bind_int64(3, now_ms);
-    update->bind_int64(4, seq);
-    update->step();
-  }
-  transaction.commit();
-  outcome.kind = StatusChangeOutcome::Kind::kChanged;
-  outcome.order.status = to;
-  outcome.order.updated_at_ms = now_ms;
-  outcome.order.sequence = seq;
-  outcome.event = latest_event_of(outcome.order);
-  return outcome;
+  });
 }
 
 std::optional<Order> SqliteOrderStore::find_order(std::string_view order_id) {
