@@ -30,7 +30,8 @@ bool raise_this_thread_priority(int boost) {
   const int error = errno;
   static std::once_flag logged;
   std::call_once(logged, [&] {
-    OS_LOG(kWarn) << "cannot raise the priority of the server's own threads to nice " << wanted
+    // Info, not a warning: most containers run without CAP_SYS_NICE, and the server works.
+    OS_LOG(kInfo) << "cannot raise the priority of the server's own threads to nice " << wanted
                   << " (" << std::strerror(error)
                   << "; needs CAP_SYS_NICE or a matching RLIMIT_NICE); they keep the normal "
                      "priority. --thread-priority-boost 0 asks for none.";

@@ -19,9 +19,12 @@
 #include "events/event_hub.h"
 #include "storage/sqlite_order_store.h"
 #include "transport/library_logs.h"
+#include "transport/listen_address.h"
 #include "transport/server.h"
 
 namespace {
+
+constexpr int kExitUsage = 2;  // bad flags or values; 1: the server could not start or failed
 
 // Blocks the shutdown signals in every thread (threads inherit the mask), so that the main
 // thread can take them synchronously with sigwait instead of in an async handler.
@@ -100,7 +103,17 @@ int main(int argc, char** argv) {
                "orderstream-bench measures (off in production)");
   app.add_option("--port-file", port_file,
                  "write the bound port to this file once serving (for scripts and tests)");
-  CLI11_PARSE(app, argc, argv);
+  app.set_version_flag("--version", "orderstream-server " ORDERSTREAM_VERSION);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    // Help and --version exit 0; every other parse error is a usage error, 2 as in the CLI.
+    return app.exit(error) == 0 ? 0 : kExitUsage;
+  }
+  if (auto invalid = transport::invalid_listen_address(server_options.listen)) {
+    std::fprintf(stderr, "%s\nRun with --help for more information.\n", invalid->c_str());
+    return kExitUsage;
+  }
 
   set_log_level(*parse_log_level(log_level));
   store_options.synchronous_full = sync == "full";

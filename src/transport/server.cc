@@ -7,6 +7,7 @@
 
 #include "common/log.h"
 #include "grpc/health/v1/health.pb.h"
+#include "transport/listen_address.h"
 
 namespace orderstream::transport {
 namespace {
@@ -52,8 +53,9 @@ OrderServer::OrderServer(ServerOptions options, OrderService& orders, EventHub& 
   if (!server_ || port_ == 0) {
     executor_.shutdown();
     creates_.shutdown();
-    throw std::runtime_error("cannot listen on " + options_.listen +
-                             ": the address is invalid or already in use");
+    const auto reason = bind_failure(options_.listen);
+    throw std::runtime_error("cannot listen on " + options_.listen + ": " +
+                             reason.value_or("gRPC could not bind it (see the lines above)"));
   }
   server_->GetHealthCheckService()->SetServingStatus(kServiceName, true);
   OS_LOG(kInfo) << "serving " << kServiceName << " on " << target();

@@ -35,8 +35,8 @@ struct ServerOptions {
 
 class OrderServer {
  public:
-  // Binds and starts serving. Throws std::runtime_error with a user-facing message when the
-  // address cannot be bound (in use, or invalid).
+  // Binds and starts serving. Throws std::runtime_error with a user-facing message naming the
+  // cause (errno's text) when the address cannot be bound.
   OrderServer(ServerOptions options, OrderService& orders, EventHub& hub);
   ~OrderServer();  // shuts down if shutdown() was not called
   OrderServer(const OrderServer&) = delete;
