@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <thread>
 #include <vector>
@@ -51,7 +52,10 @@ class SlowRecordingStore : public OrderStore {
     std::size_t seen = largest_.load();
     while (orders.size() > seen && !largest_.compare_exchange_weak(seen, orders.size())) {
     }
-    return store_.create_orders(std::move(orders), now_ms);
+    const std::size_t count = orders.size();
+    auto outcomes = store_.create_orders(std::move(orders), now_ms);
+    committed_ += count;
+    return outcomes;
   }
   StatusChangeOutcome compare_and_set_status(std::string_view id, OrderStatus expected,
                                              OrderStatus to, int64_t now_ms) override {
@@ -64,10 +68,12 @@ class SlowRecordingStore : public OrderStore {
   }
 
   std::size_t take_largest_batch() { return largest_.exchange(0); }
+  std::size_t committed() const { return committed_.load(); }
 
  private:
   OrderStore& store_;
   std::atomic<std::size_t> largest_{0};
+  std::atomic<std::size_t> committed_{0};
 };
 
 class ImportBudgetServerTest : public ServerFixture {
@@ -96,7 +102,9 @@ class ImportBudgetServerTest : public ServerFixture {
     return import;
   }
 
-  static void send(Import& import, const std::string& prefix, int count) {
+  // Sends `count` orders; with `before_half_close`, waits for it before ending the stream.
+  static void send(Import& import, const std::string& prefix, int count,
+                   const std::function<void()>& before_half_close = {}) {
     pb::Order order;
     order.set_customer_id("importer");
     order.set_total(1.0f);
@@ -104,6 +112,7 @@ class ImportBudgetServerTest : public ServerFixture {
       order.set_order_id(prefix + std::to_string(i));
       if (!import.writer->Write(order)) break;
     }
+    if (before_half_close) before_half_close();
     import.writer->WritesDone();
     import.status = import.writer->Finish();
   }
@@ -119,9 +128,16 @@ TEST_F(ImportBudgetServerTest, ConcurrentImportsBatchWithinTheirShare) {
   // Every import is counted before any order flows, so every batch was formed under the share.
   ASSERT_TRUE(eventually([&] { return server_->active_imports() == kImports; }));
 
+  // No import ends before every order of every import is committed: an import that ended
+  // early would leave the others a larger share for their last batches.
+  const auto all_committed = [&] {
+    EXPECT_TRUE(eventually([&] { return recording_->committed() == kImports * kOrdersEach; },
+                           std::chrono::seconds(60)));
+  };
   std::vector<std::thread> senders;
   for (int i = 0; i < kImports; ++i) {
-    senders.emplace_back(send, std::ref(*imports[i]), "C" + std::to_string(i) + "-", kOrdersEach);
+    senders.emplace_back(send, std::ref(*imports[i]), "C" + std::to_string(i) + "-", kOrdersEach,
+                         all_committed);
   }
   for (auto& sender : senders) sender.join();
 
