@@ -14,6 +14,7 @@
 #include "cli/console.h"
 #include "cli/exit_codes.h"
 #include "cli/rpc_commands.h"
+#include "cli/text.h"
 
 namespace orderstream::cli {
 namespace {
@@ -137,14 +138,20 @@ int run_cli(int argc, char** argv) {
   }
   add_client_options(app, options);
   std::function<int()> action;
+  // The server refuses a string that is not UTF-8 (proto3); say so before calling it.
+  const CLI::Validator utf8(
+      [](std::string& text) -> std::string { return is_utf8(text) ? "" : "not valid UTF-8"; }, "",
+      "utf8");
 
   CreateArgs create_args;
   CLI::App* create = app.add_subcommand(
       "create", "Create an order (CreateOrder); prints its id, status and creation time");
-  create->add_option("--customer", create_args.customer_id, "Customer id")->required();
+  create->add_option("--customer", create_args.customer_id, "Customer id")->required()->check(utf8);
   create->add_option("--total", create_args.total, "Order total")->required();
-  create->add_option("--id", create_args.order_id,
-                     "Order id (default: the server assigns ORD-<24 hex digits>)");
+  create
+      ->add_option("--id", create_args.order_id,
+                   "Order id (default: the server assigns ORD-<24 hex digits>)")
+      ->check(utf8);
   add_client_options(*create, options);
   create->callback([&] { action = [&] { return run_create(options, create_args); }; });
 
@@ -153,15 +160,17 @@ int run_cli(int argc, char** argv) {
       "set-status",
       "Move an order to STATUS (UpdateOrderStatus): CREATED -> SHIPPED -> DELIVERED, or "
       "CANCELLED before delivery; prints the resulting update");
-  set_status->add_option("ID", status_args.order_id, "Order id")->required();
-  set_status->add_option("STATUS", status_args.status, "New status (case-insensitive)")->required();
+  set_status->add_option("ID", status_args.order_id, "Order id")->required()->check(utf8);
+  set_status->add_option("STATUS", status_args.status, "New status (case-insensitive)")
+      ->required()
+      ->check(utf8);
   add_client_options(*set_status, options);
   set_status->callback([&] { action = [&] { return run_set_status(options, status_args); }; });
 
   HistoryArgs history_args;
   CLI::App* history = app.add_subcommand(
       "history", "Stream the events of a customer's orders (GetOrderHistory), newest first");
-  history->add_option("CUSTOMER", history_args.customer_id, "Customer id")->required();
+  history->add_option("CUSTOMER", history_args.customer_id, "Customer id")->required()->check(utf8);
   history->footer(kHistoryFooter);
   add_client_options(*history, options);
   history->callback([&] { action = [&] { return run_history(options, history_args); }; });
@@ -183,7 +192,8 @@ int run_cli(int argc, char** argv) {
   WatchArgs watch_args;
   CLI::App* watch = app.add_subcommand(
       "watch", "Subscribe to orders' status changes (NotifyOrderUpdates) and print them live");
-  watch->add_option("ID", watch_args.order_ids, "Order ids; - (or none) also reads ids from stdin");
+  watch->add_option("ID", watch_args.order_ids, "Order ids; - (or none) also reads ids from stdin")
+      ->check(utf8);
   watch->footer(kWatchFooter);
   add_client_options(*watch, options);
   watch->callback([&] { action = [&] { return run_watch(options, watch_args); }; });

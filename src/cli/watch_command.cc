@@ -41,6 +41,11 @@ bool send_lines(Stream& stream, std::string& buffer) {
   for (std::size_t newline; (newline = buffer.find('\n', start)) != std::string::npos;
        start = newline + 1) {
     const std::string_view id = trim(std::string_view(buffer).substr(start, newline - start));
+    if (!id.empty() && !is_utf8(id)) {
+      // The server would end the whole stream on it.
+      std::fputs("watch: skipped an order id that is not UTF-8\n", stderr);
+      continue;
+    }
     if (!id.empty() && !send_id(stream, id)) return false;
   }
   buffer.erase(0, start);

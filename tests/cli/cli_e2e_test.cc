@@ -6,6 +6,7 @@
 #include <google/protobuf/util/json_util.h>
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
+#include <pty.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -171,6 +172,10 @@ TEST(CliUsageTest, ParseErrorsExitTwo) {
       {"history", "alice", "--output", "yaml"},
       {"create", "--customer", "alice", "--total", "ten"},
       {"import", "orders.csv", "--format", "xml"},
+      {"history", "caf\xe9"},
+      {"create", "--customer", "caf\xe9", "--total", "1"},
+      {"set-status", "caf\xe9", "SHIPPED"},
+      {"watch", "caf\xe9"},
   };
   for (const auto& args : bad_command_lines) {
     const auto result = cli(args);
@@ -524,6 +529,39 @@ TEST(CliImportCountTest, AnAnswerThatDoesNotCountEveryRecordSentFailsTheImport) 
   EXPECT_EQ(result.exit_code, 1) << describe(result);
   EXPECT_NE(result.err.find("the server counted 1 orders but 3 were sent"), std::string::npos)
       << result.err;
+}
+
+TEST_F(CliEndToEndTest, WatchWithoutIdsOnATerminalSaysItReadsStdin) {
+  // stdin, stdout and stderr on a pseudo-terminal, as in an interactive shell.
+  int terminal = -1;
+  const pid_t pid = forkpty(&terminal, nullptr, nullptr, nullptr);
+  ASSERT_NE(pid, -1);
+  if (pid == 0) {
+    const std::string target = server_.target();
+    execl(ORDERSTREAM_CLI_BIN, ORDERSTREAM_CLI_BIN, "watch", "--target", target.c_str(),
+          "--deadline", "2s", static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  std::string screen;
+  char chunk[512];
+  for (int reads = 0; reads < 1000; ++reads) {  // until the CLI exits and the terminal closes
+    const ssize_t n = read(terminal, chunk, sizeof chunk);
+    if (n <= 0) break;
+    screen.append(chunk, static_cast<std::size_t>(n));
+  }
+  close(terminal);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << screen;
+  EXPECT_NE(screen.find("no order id given; reading ids from stdin"), std::string::npos) << screen;
+}
+
+TEST_F(CliEndToEndTest, WatchSkipsAnIdFromStdinThatIsNotUtf8AndKeepsTheStream) {
+  const auto result = run({"watch", "-", "--deadline", "3s"}, "caf\xe9\nS-9\n");
+  EXPECT_EQ(result.exit_code, 0) << describe(result);
+  EXPECT_NE(result.err.find("skipped an order id that is not UTF-8"), std::string::npos)
+      << describe(result);
+  EXPECT_NE(result.out.find("S-9  UNKNOWN  seq=0  -\n"), std::string::npos) << result.out;
 }
 
 TEST_F(CliEndToEndTest, WatchReadsIdsFromStdin) {
