@@ -5,6 +5,7 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <string>
@@ -101,6 +102,20 @@ int main(int argc, char** argv) {
   app.add_flag("--bench-transport", server_options.bench_transport,
                "also serve orderstream.bench.TransportBench, the no-database ceiling that "
                "orderstream-bench measures (off in production)");
+  app.add_option("--keepalive-time-ms", server_options.keepalive_time_ms,
+                 "ping a connection idle this long, to find peers that vanished without closing")
+      ->capture_default_str()
+      ->check(CLI::Range(100, 24 * 3600 * 1000));
+  app.add_option("--keepalive-timeout-ms", server_options.keepalive_timeout_ms,
+                 "close a connection whose ping is unanswered this long, freeing its streams")
+      ->capture_default_str()
+      ->check(CLI::Range(100, 3600 * 1000));
+  int shutdown_grace_ms = 5000;
+  app.add_option("--shutdown-grace-ms", shutdown_grace_ms,
+                 "on SIGTERM/SIGINT, how long calls in flight may take to finish before they are "
+                 "cancelled")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 3600 * 1000));
   app.add_option("--port-file", port_file,
                  "write the bound port to this file once serving (for scripts and tests)");
   app.set_version_flag("--version", "orderstream-server " ORDERSTREAM_VERSION);
@@ -133,7 +148,7 @@ int main(int argc, char** argv) {
     int signo = 0;
     sigwait(&signals, &signo);
     OS_LOG(kInfo) << "received " << (signo == SIGINT ? "SIGINT" : "SIGTERM");
-    server.shutdown();
+    server.shutdown(std::chrono::milliseconds(shutdown_grace_ms));
   } catch (const StorageError& e) {
     OS_LOG(kError) << "cannot open the database: " << e.what();
     return 1;

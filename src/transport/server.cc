@@ -40,8 +40,8 @@ OrderServer::OrderServer(ServerOptions options, OrderService& orders, EventHub& 
   // closing (host gone, NAT dropped) is detected and its stream freed within a minute, and let
   // clients keep their own connections alive through proxies by pinging as often as every 10 s
   // (gRPC's default refuses pings more often than every 5 minutes with GOAWAY too_many_pings).
-  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, 30'000);
-  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 10'000);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, options_.keepalive_time_ms);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, options_.keepalive_timeout_ms);
   builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, 10'000);
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
   builder.SetMaxReceiveMessageSize(options_.max_message_bytes);

@@ -31,6 +31,10 @@ struct ServerOptions {
   // Nice levels by which the database threads run ahead of gRPC's (common/thread_priority.h).
   int thread_priority_boost = 0;
   bool bench_transport = false;  // also serve orderstream.bench.TransportBench (benchmarks only)
+  // A connection idle this long is pinged; no answer within the timeout closes it and cancels its
+  // streams, which frees the streams of a peer that vanished without closing.
+  int keepalive_time_ms = 30'000;
+  int keepalive_timeout_ms = 10'000;
 };
 
 class OrderServer {

@@ -2,12 +2,15 @@
 
 #include <vector>
 
+#include "common/log.h"
+
 namespace orderstream::transport {
 
 bool StreamRegistry::add(const std::shared_ptr<RegisteredStream>& stream) {
   std::lock_guard lock(mutex_);
   if (shutting_down_) return false;
   streams_.emplace(stream.get(), stream);
+  OS_LOG(kDebug) << "stream opened: " << streams_.size() << " open streams";
   return true;
 }
 
@@ -18,6 +21,8 @@ void StreamRegistry::remove(const RegisteredStream* stream) {
   if (it == streams_.end()) return;
   last = std::move(it->second);
   streams_.erase(it);
+  // The figure tests and operators watch to see that a dead peer's stream was freed.
+  OS_LOG(kDebug) << "stream closed: " << streams_.size() << " open streams";
 }
 
 std::size_t StreamRegistry::active() const {

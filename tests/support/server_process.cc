@@ -40,11 +40,15 @@ std::vector<char*> c_argv(std::vector<std::string>& args) {
 
 }  // namespace
 
-ServerProcess::ServerProcess(std::vector<std::string> extra_args) : dir_(make_temp_dir()) {
+ServerProcess::ServerProcess(std::vector<std::string> extra_args)
+    : ServerProcess(ServerProcessOptions{.extra_args = std::move(extra_args), .db = {}}) {}
+
+ServerProcess::ServerProcess(ServerProcessOptions options)
+    : dir_(make_temp_dir()), db_(options.db.empty() ? dir_ + "/orders.db" : options.db) {
   const std::string port_file = dir_ + "/port";
-  std::vector<std::string> args = {ORDERSTREAM_SERVER_BIN, "--listen",    "127.0.0.1:0", "--db",
-                                   dir_ + "/orders.db",    "--port-file", port_file};
-  args.insert(args.end(), extra_args.begin(), extra_args.end());
+  std::vector<std::string> args = {ORDERSTREAM_SERVER_BIN, "--listen", "127.0.0.1:0", "--db", db_,
+                                   "--port-file",          port_file};
+  args.insert(args.end(), options.extra_args.begin(), options.extra_args.end());
   const std::string log_path = dir_ + "/server.log";
   pid_ = fork();
   if (pid_ == 0) {
@@ -89,6 +93,35 @@ std::string ServerProcess::log() const { return read_file(dir_ + "/server.log");
 
 void ServerProcess::signal(int signo) const {
   if (!exited_) kill(pid_, signo);
+}
+
+void ServerProcess::kill_hard() {
+  if (exited_) return;
+  kill(pid_, SIGKILL);
+  waitpid(pid_, nullptr, 0);
+  exited_ = true;
+}
+
+std::size_t ServerProcess::rss_kib() const {
+  if (exited_) return 0;
+  std::ifstream status("/proc/" + std::to_string(pid_) + "/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("VmRSS:", 0) == 0) return std::strtoull(line.c_str() + 6, nullptr, 10);
+  }
+  return 0;
+}
+
+std::size_t ServerProcess::wait_for_log(const std::string& needle, int timeout_ms,
+                                        std::size_t from) const {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  for (;;) {
+    const std::string text = log();
+    const std::size_t at = from < text.size() ? text.find(needle, from) : std::string::npos;
+    if (at != std::string::npos) return at + needle.size();
+    if (std::chrono::steady_clock::now() >= deadline) return std::string::npos;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
 }
 
 int ServerProcess::wait_for_exit(int timeout_ms) {

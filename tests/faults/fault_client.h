@@ -1,0 +1,55 @@
+// What the fault tests do to a server process as a client: unary calls, imports, histories and
+// health, each a plain blocking call on its own channel or a shared one, with deadlines so that a
+// hung server fails a test instead of hanging it.
+#pragma once
+
+#include <grpcpp/grpcpp.h>
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "order_service.grpc.pb.h"
+
+namespace orderstream::testing {
+
+namespace pb = ::ecommerce::orders;
+
+// A channel of its own (not shared with other channels to the same target), so that a test can
+// spread streams over several connections.
+std::shared_ptr<grpc::Channel> new_channel(const std::string& target);
+
+std::chrono::system_clock::time_point after(std::chrono::milliseconds delay);
+
+// Polls `condition` every 10 ms for at most `limit`; true once it holds.
+bool eventually(const std::function<bool()>& condition,
+                std::chrono::milliseconds limit = std::chrono::seconds(20));
+
+// Order `index` of a generated import: id "<prefix>-<index>", customer `customer`, total index+1.
+pb::Order numbered_order(const std::string& prefix, const std::string& customer, int64_t index);
+
+struct ImportResult {
+  grpc::Status status;
+  pb::BulkProcessResult answer;
+  int64_t sent = 0;  // orders the stream accepted before it ended
+};
+// Streams `count` numbered orders; stops early if the stream breaks.
+ImportResult import_numbered(pb::OrderService::Stub& stub, const std::string& prefix,
+                             const std::string& customer, int64_t count,
+                             std::chrono::milliseconds deadline = std::chrono::seconds(120));
+
+// Every event of a customer's history (newest first), or the status that ended the stream.
+struct History {
+  grpc::Status status;
+  std::vector<pb::OrderEvent> events;
+};
+History read_history(pb::OrderService::Stub& stub, const std::string& customer);
+
+// Order id -> event types seen in a history, in the order they happened.
+std::map<std::string, std::vector<std::string>> events_by_order(const History& history);
+
+}  // namespace orderstream::testing
