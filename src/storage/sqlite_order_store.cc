@@ -142,11 +142,12 @@ constexpr const char* kBusyTimeout = "PRAGMA busy_timeout = 5000";
 // (20.9 MB of WAL beside a 4 KB database on a 20 MB filesystem) and no checkpoint could run any
 // more, even after a restart. So the WAL is also checkpointed, and truncated, as soon as it
 // exceeds a quarter of the free space left (checked once the WAL passes 1 MiB), and its file is
-// cut back to 16 MiB whenever it restarts. The writer's cache size comes from
+// cut back to 64 MiB whenever it restarts (above the 40 MB a roomy disk lets it reach, so
+// there it is never truncated and regrown; docs/DESIGN.md). The writer's cache size comes from
 // SqliteOptions::writer_cache_mib.
 constexpr int kCheckpointPages = 10000;
 constexpr int kFreeSpaceCheckPages = 256;
-constexpr const char* kJournalSizeLimit = "PRAGMA journal_size_limit = 16777216";
+constexpr const char* kJournalSizeLimit = "PRAGMA journal_size_limit = 67108864";
 
 // The writer's checkpoint policy, run by SQLite after every commit (sqlite3_wal_hook, which
 // replaces wal_autocheckpoint).
@@ -244,6 +245,11 @@ struct Writer {
     wal_policy.page_size = db.query_int64("PRAGMA page_size");
     sqlite3_wal_hook(db.get(), &WalPolicy::after_commit, &wal_policy);
   }
+
+  // The hook points at wal_policy, which goes before db does.
+  ~Writer() { sqlite3_wal_hook(db.get(), nullptr, nullptr); }
+  Writer(const Writer&) = delete;
+  Writer& operator=(const Writer&) = delete;
 
   // Runs one write transaction (`body`). A transaction that failed (a full disk, above all) still
   // left its frames in the WAL, so the WAL is checkpointed and truncated right after, and before
