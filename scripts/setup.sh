@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   cmake make g++ pkg-config
   libgrpc++-dev protobuf-compiler-grpc protobuf-compiler libprotobuf-dev grpc-proto libabsl-dev
-  libsqlite3-dev libcli11-dev
+  libsqlite3-dev libcli11-dev prometheus-cpp-dev
   libgtest-dev libgmock-dev
 )
 

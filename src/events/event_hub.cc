@@ -51,11 +51,17 @@ void EventHub::unsubscribe(std::span<const std::string> order_ids,
 
 void EventHub::publish(std::span<const OrderEvent> events) {
   std::unique_lock lock(mutex_);
+  stats_.events_published += events.size();
   deliver_locked(lock, events);
 }
 
 void EventHub::publish_created(std::span<const CreateOutcome> outcomes) {
+  // Counted before the lock: one pass over a committed batch, which is only compared, not read.
+  const auto created = std::count_if(outcomes.begin(), outcomes.end(), [](const auto& outcome) {
+    return outcome.kind == CreateOutcome::Kind::kCreated;
+  });
   std::unique_lock lock(mutex_);
+  stats_.events_published += static_cast<uint64_t>(created);
   if (watchers_.empty()) return;
   std::vector<OrderEvent> watched;
   for (const auto& outcome : outcomes) {
@@ -79,6 +85,7 @@ void EventHub::deliver_locked(std::unique_lock<std::mutex>& lock,
       by_lane[lanes_.empty() ? 0 : lane_of(subscriber.get())].push_back({subscriber, tag, i});
     }
   }
+  for (const auto& deliveries : by_lane) stats_.deliveries += deliveries.size();
   if (lanes_.empty()) {
     // Delivered outside the lock: subscribers take their own locks and may call back into the
     // hub.
@@ -108,6 +115,11 @@ void EventHub::close() {
   closed_ = true;
   watchers_.clear();
   subscriptions_ = 0;
+}
+
+EventHub::Stats EventHub::stats() const {
+  std::lock_guard lock(mutex_);
+  return stats_;
 }
 
 std::size_t EventHub::subscription_count() const {

@@ -12,6 +12,7 @@
 // for it, and spread it over the cores.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <span>
@@ -62,6 +63,14 @@ class EventHub : public EventPublisher {
 
   std::size_t subscription_count() const;
 
+  // Running totals for metrics, counted under the hub's lock on the publishing thread (one add
+  // per publish, none per delivery).
+  struct Stats {
+    uint64_t events_published = 0;  // committed events handed to the hub
+    uint64_t deliveries = 0;        // events handed to a watching stream (one per stream)
+  };
+  Stats stats() const;
+
  private:
   struct Watcher {
     std::shared_ptr<EventSubscriber> subscriber;
@@ -82,6 +91,7 @@ class EventHub : public EventPublisher {
   bool closed_ = false;
   std::unordered_map<std::string, std::vector<Watcher>> watchers_;
   std::size_t subscriptions_ = 0;
+  Stats stats_;                                   // guarded by mutex_
   std::vector<std::unique_ptr<Executor>> lanes_;  // one thread each
 };
 

@@ -8,8 +8,11 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <memory>
+#include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "common/library_debug_checks.h"
 #include "common/log.h"
@@ -18,6 +21,9 @@
 #include "domain/order_service.h"
 #include "domain/storage_error.h"
 #include "events/event_hub.h"
+#include "observability/call_interceptor.h"
+#include "observability/metered_order_store.h"
+#include "observability/metrics_endpoint.h"
 #include "storage/sqlite_order_store.h"
 #include "transport/library_logs.h"
 #include "transport/listen_address.h"
@@ -36,6 +42,13 @@ sigset_t block_shutdown_signals() {
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   return signals;
+}
+
+// Written whole then renamed, so a reader never sees a partial port number.
+void write_port_file(const std::string& path, int port) {
+  const std::string partial = path + ".partial";
+  std::ofstream(partial) << port << "\n";
+  std::rename(partial.c_str(), path.c_str());
 }
 
 }  // namespace
@@ -118,6 +131,18 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0, 3600 * 1000));
   app.add_option("--port-file", port_file,
                  "write the bound port to this file once serving (for scripts and tests)");
+  std::string log_format = "text";
+  app.add_option("--log-format", log_format,
+                 "text: <time> <LEVEL> <message> key=value...; json: one object per line")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"text", "json"}));
+  std::string metrics_listen;
+  app.add_option("--metrics-listen", metrics_listen,
+                 "serve Prometheus metrics over HTTP at http://host:port/metrics (port 0: any "
+                 "free; default: off)");
+  std::string metrics_port_file;
+  app.add_option("--metrics-port-file", metrics_port_file,
+                 "write the metrics endpoint's bound port to this file, before --port-file");
   app.set_version_flag("--version", "orderstream-server " ORDERSTREAM_VERSION);
   try {
     app.parse(argc, argv);
@@ -129,22 +154,42 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "%s\nRun with --help for more information.\n", invalid->c_str());
     return kExitUsage;
   }
+  if (!metrics_listen.empty()) {
+    if (auto invalid = transport::invalid_listen_address(metrics_listen)) {
+      // The same rules as --listen, named after this flag.
+      std::fprintf(stderr, "--metrics-%s\nRun with --help for more information.\n",
+                   invalid->c_str() + 2);
+      return kExitUsage;
+    }
+  }
 
   set_log_level(*parse_log_level(log_level));
+  set_log_format(*parse_log_format(log_format));
   store_options.synchronous_full = sync == "full";
   const sigset_t signals = block_shutdown_signals();
 
   try {
+    // Metrics are always counted (a counter add per message, one histogram lock per call and
+    // per transaction); --metrics-listen only decides whether they are served.
+    const auto registry = std::make_shared<prometheus::Registry>();
+    std::vector<std::string> services = {"ecommerce.orders.OrderService", "grpc.health.v1.Health",
+                                         "grpc.reflection.v1alpha.ServerReflection"};
+    if (server_options.bench_transport) services.push_back("orderstream.bench.TransportBench");
+    const auto calls = std::make_shared<observability::CallInterceptorFactory>(*registry, services);
+    server_options.interceptors.push_back(calls);
     storage::SqliteOrderStore store(store_options);
+    observability::MeteredOrderStore metered_store(store, *registry);
     EventHub hub(fanout_threads, server_options.thread_priority_boost);
-    OrderService orders(store, hub);
+    OrderService orders(metered_store, hub);
     transport::OrderServer server(server_options, orders, hub);
-    if (!port_file.empty()) {
-      // Written whole then renamed, so a reader never sees a partial port number.
-      const std::string partial = port_file + ".partial";
-      std::ofstream(partial) << server.port() << "\n";
-      std::rename(partial.c_str(), port_file.c_str());
+    std::optional<observability::MetricsEndpoint> metrics;
+    if (!metrics_listen.empty()) {
+      metrics.emplace(metrics_listen,
+                      std::vector<std::shared_ptr<prometheus::Collectable>>{registry, calls}, hub,
+                      server.counters());
+      if (!metrics_port_file.empty()) write_port_file(metrics_port_file, metrics->port());
     }
+    if (!port_file.empty()) write_port_file(port_file, server.port());
     int signo = 0;
     sigwait(&signals, &signo);
     OS_LOG(kInfo) << "received " << (signo == SIGINT ? "SIGINT" : "SIGTERM");

@@ -94,6 +94,7 @@ void BulkReactor::on_committed(Result<std::vector<CreateOutcome>> outcomes) {
     return;
   }
   const std::size_t keep = context_.imports.batch_limit();
+  const auto successes_before = tally_.successes();
   for (auto& outcome : outcomes.value()) {
     if (outcome.kind == CreateOutcome::Kind::kConflict) {
       tally_.add_failure(invalid_order_message(
@@ -105,6 +106,8 @@ void BulkReactor::on_committed(Result<std::vector<CreateOutcome>> outcomes) {
       spare_.push_back(NewOrder{std::move(outcome.order.id), std::move(outcome.order.customer_id)});
     }
   }
+  context_.counters.orders_imported.add(
+      static_cast<int64_t>(tally_.successes() - successes_before));
   commit_locked();
   if (reading_paused_ && pending_.size() < context_.imports.batch_limit()) {
     reading_paused_ = false;

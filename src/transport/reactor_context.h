@@ -8,6 +8,7 @@
 #include "events/event_hub.h"
 #include "transport/import_budget.h"
 #include "transport/stream_registry.h"
+#include "transport/transport_counters.h"
 
 namespace orderstream::transport {
 
@@ -17,7 +18,8 @@ struct ReactorContext {
   EventHub& hub;
   Executor& executor;  // runs every blocking call (database work), never a gRPC thread
   StreamRegistry& streams;
-  ImportBudget& imports;  // memory shared by the bulk imports running now
+  ImportBudget& imports;        // memory shared by the bulk imports running now
+  TransportCounters& counters;  // read by metrics
 };
 
 }  // namespace orderstream::transport

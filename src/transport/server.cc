@@ -3,7 +3,9 @@
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
 
+#include <memory>
 #include <stdexcept>
+#include <vector>
 
 #include "common/log.h"
 #include "grpc/health/v1/health.pb.h"
@@ -22,6 +24,22 @@ void enable_health_and_reflection() {
   (void)grpc::health::v1::HealthCheckRequest::descriptor();
 }
 
+// gRPC owns the factories it is given; this one lends it a factory the options share.
+class SharedInterceptorFactory final
+    : public grpc::experimental::ServerInterceptorFactoryInterface {
+ public:
+  explicit SharedInterceptorFactory(
+      std::shared_ptr<grpc::experimental::ServerInterceptorFactoryInterface> factory)
+      : factory_(std::move(factory)) {}
+  grpc::experimental::Interceptor* CreateServerInterceptor(
+      grpc::experimental::ServerRpcInfo* info) override {
+    return factory_->CreateServerInterceptor(info);
+  }
+
+ private:
+  std::shared_ptr<grpc::experimental::ServerInterceptorFactoryInterface> factory_;
+};
+
 }  // namespace
 
 OrderServer::OrderServer(ServerOptions options, OrderService& orders, EventHub& hub)
@@ -30,7 +48,7 @@ OrderServer::OrderServer(ServerOptions options, OrderService& orders, EventHub& 
       executor_(options_.executor_threads, "os-database", options_.thread_priority_boost),
       creates_(orders),
       imports_(options_.import_buffer_orders),
-      service_(ReactorContext{orders, creates_, hub, executor_, streams_, imports_}),
+      service_(ReactorContext{orders, creates_, hub, executor_, streams_, imports_, counters_}),
       bench_service_(hub, executor_) {
   enable_health_and_reflection();
   grpc::ServerBuilder builder;
@@ -47,6 +65,13 @@ OrderServer::OrderServer(ServerOptions options, OrderService& orders, EventHub& 
   builder.SetMaxReceiveMessageSize(options_.max_message_bytes);
   builder.SetMaxSendMessageSize(options_.max_message_bytes);
   builder.AddListeningPort(options_.listen, grpc::InsecureServerCredentials(), &port_);
+  if (!options_.interceptors.empty()) {
+    std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> creators;
+    for (const auto& factory : options_.interceptors) {
+      creators.push_back(std::make_unique<SharedInterceptorFactory>(factory));
+    }
+    builder.experimental().SetInterceptorCreators(std::move(creators));
+  }
   builder.RegisterService(&service_);
   if (options_.bench_transport) builder.RegisterService(&bench_service_);
   server_ = builder.BuildAndStart();

@@ -5,11 +5,13 @@
 #pragma once
 
 #include <grpcpp/grpcpp.h>
+#include <grpcpp/support/server_interceptor.h>
 
 #include <chrono>
 #include <cstddef>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "common/executor.h"
 #include "domain/create_batcher.h"
@@ -19,6 +21,7 @@
 #include "transport/order_service_impl.h"
 #include "transport/stream_registry.h"
 #include "transport/transport_bench_service.h"
+#include "transport/transport_counters.h"
 
 namespace orderstream::transport {
 
@@ -35,6 +38,9 @@ struct ServerOptions {
   // streams, which frees the streams of a peer that vanished without closing.
   int keepalive_time_ms = 30'000;
   int keepalive_timeout_ms = 10'000;
+  // Run on every call in this order (metrics, the per-call log line); shared so that options
+  // stay copyable and the caller may keep a handle on them.
+  std::vector<std::shared_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
 };
 
 class OrderServer {
@@ -50,6 +56,7 @@ class OrderServer {
   std::string target() const;  // "host:port" with the bound port
   std::size_t active_streams() const { return streams_.active(); }
   std::size_t active_imports() const { return imports_.active(); }
+  const TransportCounters& counters() const { return counters_; }
 
   // Health NOT_SERVING, open streams finished with UNAVAILABLE, then gRPC shutdown waiting at
   // most `grace` for calls in flight; then the executor drains. Idempotent.
@@ -62,6 +69,7 @@ class OrderServer {
   CreateBatcher creates_;
   StreamRegistry streams_;
   ImportBudget imports_;
+  TransportCounters counters_;
   OrderServiceImpl service_;
   TransportBenchService bench_service_;
   std::unique_ptr<grpc::Server> server_;

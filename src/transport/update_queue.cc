@@ -29,9 +29,11 @@ void UpdateQueue::queue(Slot& slot, int64_t sequence, std::optional<OrderStatus>
   slot.last_sequence = sequence;
   if (slot.queued) {
     ++conflated_;
+    if (counters_) counters_->conflated.add(1);
   } else {
     slot.queued = true;
     ready_.push_back(&slot);
+    if (counters_) counters_->pending.add(1);
   }
   slot.status = status;
   slot.updated_at_ms = updated_at_ms;
@@ -42,11 +44,13 @@ bool UpdateQueue::pop(::ecommerce::orders::OrderUpdate& out) {
   Slot& slot = *ready_.front();
   ready_.pop_front();
   slot.queued = false;
+  if (counters_) counters_->pending.add(-1);
   assign_update(*slot.order_id, slot.status, slot.updated_at_ms, slot.last_sequence, out);
   return true;
 }
 
 void UpdateQueue::discard_pending() {
+  if (counters_ && !ready_.empty()) counters_->pending.add(-static_cast<int64_t>(ready_.size()));
   for (Slot* slot : ready_) slot->queued = false;
   ready_.clear();
 }

@@ -8,6 +8,9 @@
 // A slot keeps its unsent update as plain fields and the message is only built when it leaves,
 // into the caller's reused message: under fan-out a delivery then allocates nothing, and the
 // event hub hands each delivery the slot it belongs to, so none is looked up by order id.
+//
+// The queues of a server report into shared Counters (conflations so far, updates waiting now)
+// that metrics read; each report is one add to a sharded counter, so deliveries stay lock-free.
 #pragma once
 
 #include <cstddef>
@@ -19,6 +22,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/sharded_counter.h"
 #include "domain/order.h"
 #include "order_service.pb.h"
 
@@ -26,6 +30,17 @@ namespace orderstream::transport {
 
 class UpdateQueue {
  public:
+  // What every queue of a server adds to; read by metrics.
+  struct Counters {
+    ShardedCounter conflated;  // unsent updates replaced by newer ones
+    ShardedCounter pending;    // unsent updates waiting now, over all queues
+  };
+
+  explicit UpdateQueue(Counters* counters = nullptr) : counters_(counters) {}
+  ~UpdateQueue() { discard_pending(); }
+  UpdateQueue(const UpdateQueue&) = delete;
+  UpdateQueue& operator=(const UpdateQueue&) = delete;
+
   // One subscribed order. Its address is stable for the queue's life (slots are never erased).
   struct Slot {
     const std::string* order_id = nullptr;  // the queue's own copy
@@ -64,6 +79,7 @@ class UpdateQueue {
   std::unordered_map<std::string, Slot> slots_;
   std::deque<Slot*> ready_;  // slots holding an update, oldest first
   std::size_t conflated_ = 0;
+  Counters* counters_;  // null: not reported
 };
 
 }  // namespace orderstream::transport

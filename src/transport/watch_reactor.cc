@@ -18,7 +18,8 @@ WatchReactor* WatchReactor::start(ReactorContext context) {
   return reactor;
 }
 
-WatchReactor::WatchReactor(ReactorContext context) : ManagedStream(context) {}
+WatchReactor::WatchReactor(ReactorContext context)
+    : ManagedStream(context), queue_(&context_.counters.watch) {}
 
 void WatchReactor::OnReadDone(bool ok) {
   std::lock_guard lock(mutex_);

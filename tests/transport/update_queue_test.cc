@@ -54,6 +54,32 @@ TEST(UpdateQueueTest, UnsentUpdateIsReplacedByTheNewerOne) {
   EXPECT_EQ(queue.conflated(), 2u);
 }
 
+TEST(UpdateQueueTest, SharedCountersFollowConflationsAndUnsentUpdates) {
+  UpdateQueue::Counters counters;
+  {
+    UpdateQueue queue(&counters);
+    auto& a = slot_of(queue, "A");
+    auto& b = slot_of(queue, "B");
+    offer(queue, a, OrderStatus::kCreated, 1);
+    offer(queue, a, OrderStatus::kShipped, 2);
+    offer(queue, b, OrderStatus::kCreated, 3);
+    EXPECT_EQ(counters.conflated.value(), 1);
+    EXPECT_EQ(counters.pending.value(), 2);
+    pb::OrderUpdate next;
+    ASSERT_TRUE(queue.pop(next));
+    EXPECT_EQ(counters.pending.value(), 1);
+    offer(queue, a, OrderStatus::kDelivered, 4);
+    EXPECT_EQ(counters.pending.value(), 2);
+    queue.discard_pending();
+    EXPECT_EQ(counters.pending.value(), 0);
+    offer(queue, b, OrderStatus::kShipped, 5);
+    EXPECT_EQ(counters.pending.value(), 1);
+  }
+  // A queue gone with an update unsent no longer counts it.
+  EXPECT_EQ(counters.pending.value(), 0);
+  EXPECT_EQ(counters.conflated.value(), 1);
+}
+
 TEST(UpdateQueueTest, OlderOrEqualSequencesAreDroppedEvenAfterSending) {
   UpdateQueue queue;
   auto& a = slot_of(queue, "A");

@@ -1,0 +1,150 @@
+// The server binary's per-call log line, read from its stderr: one line per finished RPC with
+// method, peer, customer, status, duration and message counts, in text or JSON, and never a
+// token from the metadata or an order's content.
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <functional>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "order_service.grpc.pb.h"
+#include "support/server_process.h"
+
+namespace orderstream::testing {
+namespace {
+
+namespace pb = ::ecommerce::orders;
+using namespace std::chrono_literals;
+
+constexpr char kToken[] = "s3cret-bearer-token";
+constexpr char kPayloadId[] = "ORD-payload-marker-77";
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+// The first line of the server's log holding every one of `parts`, waiting up to 10 s for it.
+std::string find_line(const ServerProcess& server, const std::vector<std::string>& parts) {
+  const auto deadline = std::chrono::steady_clock::now() + 10s;
+  do {
+    for (const auto& line : lines_of(server.log())) {
+      bool all = true;
+      for (const auto& part : parts) all = all && line.find(part) != std::string::npos;
+      if (all) return line;
+    }
+    std::this_thread::sleep_for(20ms);
+  } while (std::chrono::steady_clock::now() < deadline);
+  return "";
+}
+
+grpc::Status create(pb::OrderService::Stub& stub, const std::string& id,
+                    const std::string& customer) {
+  pb::Order order;
+  order.set_order_id(id);
+  order.set_customer_id(customer);
+  order.set_total(4321.75f);
+  pb::OrderResponse response;
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + 10s);
+  context.AddMetadata("authorization", std::string("Bearer ") + kToken);
+  return stub.CreateOrder(&context, order, &response);
+}
+
+std::unique_ptr<pb::OrderService::Stub> stub_of(const ServerProcess& server) {
+  return pb::OrderService::NewStub(
+      grpc::CreateChannel(server.target(), grpc::InsecureChannelCredentials()));
+}
+
+TEST(RpcLogTest, JsonLinesNameTheCallAndCarryNoTokenOrPayload) {
+  ServerProcess server({"--log-format", "json"});
+  auto stub = stub_of(server);
+  ASSERT_TRUE(create(*stub, kPayloadId, "alice").ok());
+  {
+    pb::OrderStatusChange change;
+    change.set_order_id("ORD-missing");
+    change.set_status("SHIPPED");
+    pb::OrderUpdate update;
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + 10s);
+    ASSERT_EQ(stub->UpdateOrderStatus(&context, change, &update).error_code(),
+              grpc::StatusCode::NOT_FOUND);
+  }
+
+  const std::string created =
+      find_line(server, {"\"method\":\"/ecommerce.orders.OrderService/CreateOrder\""});
+  ASSERT_FALSE(created.empty()) << server.log();
+  EXPECT_NE(created.find("\"message\":\"rpc\""), std::string::npos) << created;
+  EXPECT_NE(created.find("\"level\":\"INFO\""), std::string::npos) << created;
+  EXPECT_NE(created.find("\"peer\":\"ipv4:127.0.0.1:"), std::string::npos) << created;
+  EXPECT_NE(created.find("\"customer\":\"alice\""), std::string::npos) << created;
+  EXPECT_NE(created.find("\"code\":\"OK\""), std::string::npos) << created;
+  EXPECT_NE(created.find("\"duration_ms\":"), std::string::npos) << created;
+  EXPECT_NE(created.find("\"messages_in\":1,"), std::string::npos) << created;
+  EXPECT_NE(created.find("\"messages_out\":1}"), std::string::npos) << created;
+
+  const std::string not_found =
+      find_line(server, {"\"method\":\"/ecommerce.orders.OrderService/UpdateOrderStatus\""});
+  ASSERT_FALSE(not_found.empty()) << server.log();
+  EXPECT_NE(not_found.find("\"code\":\"NOT_FOUND\""), std::string::npos) << not_found;
+  EXPECT_NE(not_found.find("\"customer\":\"\""), std::string::npos) << not_found;
+  EXPECT_NE(not_found.find("\"messages_out\":0}"), std::string::npos) << not_found;
+
+  const std::string log = server.log();
+  EXPECT_EQ(log.find(kToken), std::string::npos) << log;
+  EXPECT_EQ(log.find(kPayloadId), std::string::npos) << log;
+  // Every line is one JSON object, the server's own messages included.
+  for (const auto& line : lines_of(log)) {
+    EXPECT_TRUE(line.starts_with("{\"time\":\"") && line.ends_with("}")) << line;
+  }
+}
+
+TEST(RpcLogTest, TextLinesQuoteWhatAClientSent) {
+  ServerProcess server;  // --log-format text is the default
+  auto stub = stub_of(server);
+  ASSERT_TRUE(create(*stub, "o-1", "bob \"the\" builder\nINFO forged").ok());
+  {
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + 30s);
+    pb::BulkProcessResult result;
+    auto writer = stub->ProcessBulkOrders(&context, &result);
+    pb::Order order;
+    for (int i = 0; i < 3; ++i) {
+      order.set_order_id("b-" + std::to_string(i));
+      order.set_customer_id("carol");
+      order.set_total(2);
+      ASSERT_TRUE(writer->Write(order));
+    }
+    writer->WritesDone();
+    ASSERT_TRUE(writer->Finish().ok());
+  }
+
+  const std::string created =
+      find_line(server, {" INFO rpc method=/ecommerce.orders.OrderService/CreateOrder "});
+  ASSERT_FALSE(created.empty()) << server.log();
+  EXPECT_NE(created.find(" customer=\"bob \\\"the\\\" builder\\nINFO forged\" code=OK "),
+            std::string::npos)
+      << created;
+  EXPECT_NE(created.find(" messages_in=1 messages_out=1"), std::string::npos) << created;
+  EXPECT_NE(created.find(" peer=ipv4:127.0.0.1:"), std::string::npos) << created;
+
+  const std::string bulk =
+      find_line(server, {"method=/ecommerce.orders.OrderService/ProcessBulkOrders "});
+  ASSERT_FALSE(bulk.empty()) << server.log();
+  EXPECT_NE(bulk.find(" customer=\"\" code=OK "), std::string::npos) << bulk;
+  EXPECT_NE(bulk.find(" messages_in=3 messages_out=1"), std::string::npos) << bulk;
+
+  // The forged newline stayed inside its quoted value: no line starts with the forged text.
+  for (const auto& line : lines_of(server.log())) EXPECT_FALSE(line.starts_with("INFO forged"));
+  // Metrics are counted but not served unless asked for.
+  EXPECT_EQ(server.log().find("serving metrics"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace orderstream::testing
