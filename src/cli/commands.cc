@@ -21,14 +21,17 @@ namespace {
 
 constexpr const char* kAppFooter =
     R"(Common options (before or after the command): --target HOST:PORT (default
-127.0.0.1:50051, or $ORDERSTREAM_TARGET when set), --deadline DURATION (500ms, 5s, 2m, 1h; default 10s for create and set-status, none for
-history, import and watch), --output text|json, --max-message-bytes N (default 4 MiB).
+127.0.0.1:50051, or $ORDERSTREAM_TARGET when set), --deadline DURATION (500ms, 5s, 2m,
+1h; default 10s for create and set-status, none for history, import and watch),
+--output text|json, --max-message-bytes N (default 4 MiB).
 
 Exit codes:
   0    success
   1    the call failed; stderr says "error: <STATUS_CODE>: <message>", e.g.
-       "error: NOT_FOUND: Order X not found"
-  2    usage error: bad flags or arguments, an unreadable or malformed input file
+       "error: NOT_FOUND: Order X not found"; or the server's counts of an import
+       do not add up to the records sent
+  2    usage error: bad flags or arguments, an unknown command, an unreadable or
+       malformed input file
   130  interrupted: Ctrl-C cancelled a history, import or watch call (stderr shows the
        CANCELLED status)
 
