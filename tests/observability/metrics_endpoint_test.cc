@@ -1,8 +1,12 @@
 // The server binary with --metrics-listen: a scrape over HTTP reports exactly the calls, orders,
 // events and streams the test made.
+#include <arpa/inet.h>
 #include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <condition_variable>
@@ -202,6 +206,37 @@ TEST_F(MetricsEndpointTest, AnUnknownMethodIsCountedWithoutItsName) {
       scrape.value("orderstream_rpcs_total",
                    {{"service", "unknown"}, {"method", "unknown"}, {"code", "UNIMPLEMENTED"}}),
       1);
+}
+
+TEST(MetricsListenTest, AnAddressInUseOrMalformedStopsStartUp) {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(fd, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+  ASSERT_EQ(listen(fd, 1), 0);
+  socklen_t size = sizeof address;
+  ASSERT_EQ(getsockname(fd, reinterpret_cast<sockaddr*>(&address), &size), 0);
+  const std::string taken = "127.0.0.1:" + std::to_string(ntohs(address.sin_port));
+  std::string pattern = (std::filesystem::temp_directory_path() / "orderstream-XXXXXX").string();
+  ASSERT_NE(mkdtemp(pattern.data()), nullptr);
+
+  const auto in_use = run_command({ORDERSTREAM_SERVER_BIN, "--listen", "127.0.0.1:0", "--db",
+                                   pattern + "/orders.db", "--metrics-listen", taken});
+  EXPECT_EQ(in_use.exit_code, 1);
+  EXPECT_NE(in_use.err.find("cannot serve metrics on " + taken + ": Address already in use"),
+            std::string::npos)
+      << in_use.err;
+
+  const auto malformed = run_command({ORDERSTREAM_SERVER_BIN, "--listen", "127.0.0.1:0", "--db",
+                                      pattern + "/orders.db", "--metrics-listen", "localhost"});
+  EXPECT_EQ(malformed.exit_code, 2);
+  EXPECT_NE(malformed.err.find("--metrics-listen 'localhost': expected HOST:PORT"),
+            std::string::npos)
+      << malformed.err;
+  close(fd);
+  std::filesystem::remove_all(pattern);
 }
 
 }  // namespace
