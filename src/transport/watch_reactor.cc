@@ -45,8 +45,10 @@ void WatchReactor::OnReadDone(bool ok) {
 void WatchReactor::subscribe_locked(const std::string& order_id) {
   // Subscribe before reading the current status: a change committed in between then reaches
   // the slot either way, and the sequence check drops whichever of the two is older.
-  auto [slot, is_new] = queue_.subscribe(order_id);
-  if (is_new) {
+  // Not a structured binding: clang 14 (the fuzz build) cannot capture one in a lambda.
+  const auto subscribed = queue_.subscribe(order_id);
+  UpdateQueue::Slot* const slot = subscribed.first;
+  if (subscribed.second) {
     if (!as_subscriber_) as_subscriber_ = ref();
     if (!context_.hub.subscribe(order_id, as_subscriber_, slot)) {
       finish_locked(shutting_down());
