@@ -3,6 +3,7 @@
 // method; the rest is cut into messages, each prefixed by a one-byte length. Whatever arrives,
 // the server must neither crash nor answer with a status that means a bug on its side
 // (UNKNOWN, INTERNAL, DATA_LOSS), and must keep answering.
+#include <google/protobuf/stubs/logging.h>
 #include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
 
@@ -50,6 +51,7 @@ struct Harness {
 
   Harness() {
     set_log_level(LogLevel::kOff);
+    google::protobuf::SetLogHandler(nullptr);  // one line per string that is not UTF-8
     std::string pattern =
         (std::filesystem::temp_directory_path() / "orderstream-fuzz-XXXXXX").string();
     if (mkdtemp(pattern.data()) == nullptr) std::abort();
