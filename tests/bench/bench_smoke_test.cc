@@ -104,7 +104,11 @@ TEST(BenchSmokeTest, AllRunsEveryScenarioAndReportsWhatItMeasured) {
   EXPECT_EQ(number(figures, "unary", "errors"), 0);
   for (const char* scenario : {"transport.fanout", "fanout"}) {
     EXPECT_EQ(number(figures, scenario, "expected"), 20 * 30) << scenario;
-    EXPECT_EQ(number(figures, scenario, "delivered"), number(figures, scenario, "expected"))
+    // A subscriber that falls behind is conflated by design (it gets the newest status of each
+    // order), so the deliveries may be fewer than expected; nothing may be lost.
+    EXPECT_EQ(number(figures, scenario, "complete"), 1) << scenario;
+    EXPECT_GT(number(figures, scenario, "delivered"), 0) << scenario;
+    EXPECT_LE(number(figures, scenario, "delivered"), number(figures, scenario, "expected"))
         << scenario;
   }
   EXPECT_GT(number(figures, "ratios", "bulk/raw-store"), 0);
