@@ -194,11 +194,11 @@ void SqliteStatement::reset() noexcept {
 
 // --- transactions ------------------------------------------------------------------------------
 
-TransactionStatements::TransactionStatements(SqliteConnection& connection)
-    : connection(&connection),
-      begin_immediate(connection, "BEGIN IMMEDIATE"),
-      commit(connection, "COMMIT"),
-      rollback(connection, "ROLLBACK") {}
+TransactionStatements::TransactionStatements(SqliteConnection& db)
+    : connection(&db),
+      begin_immediate(db, "BEGIN IMMEDIATE"),
+      commit(db, "COMMIT"),
+      rollback(db, "ROLLBACK") {}
 
 SqliteTransaction::SqliteTransaction(TransactionStatements& statements) : statements_(statements) {
   // A transaction left behind by a failed rollback would make every later BEGIN fail for good;

@@ -712,9 +712,9 @@ TEST_P(OrderServiceStorageFailureTest, HistoryPageMapsTheFailureWithoutDetail) {
 INSTANTIATE_TEST_SUITE_P(TransientAndPermanent, OrderServiceStorageFailureTest,
                          ::testing::Values(StorageFailureCase{true, ErrorCode::kUnavailable},
                                            StorageFailureCase{false, ErrorCode::kInternal}),
-                         [](const ::testing::TestParamInfo<StorageFailureCase>& info) {
-                           return std::string(info.param.transient ? "TransientIsUnavailable"
-                                                                   : "PermanentIsInternal");
+                         [](const ::testing::TestParamInfo<StorageFailureCase>& case_info) {
+                           return std::string(case_info.param.transient ? "TransientIsUnavailable"
+                                                                        : "PermanentIsInternal");
                          });
 
 // Only the CAS fails: the read succeeded, so the failure surfaces from the write path too.
