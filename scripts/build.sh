@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# Configures and builds orderstream into BUILD_DIR (default ./build) with every core.
-# Arguments, if any, are the targets to build (default: everything, tests included).
+# Configures and builds orderstream into BUILD_DIR (default ./build) with every core, through
+# ccache when it is installed (scripts/setup.sh installs it). Arguments, if any, are the targets
+# to build (default: everything, tests included).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build_dir=${BUILD_DIR:-build}
-cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+launcher=()
+if command -v ccache >/dev/null; then launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache); fi
+cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo "${launcher[@]}" >/dev/null
 if [ $# -gt 0 ]; then
   cmake --build "$build_dir" -j"$(nproc)" --target "$@"
 else

@@ -9,6 +9,7 @@ packages=(
   libsqlite3-dev libcli11-dev prometheus-cpp-dev
   libgtest-dev libgmock-dev
   clang-14 libclang-rt-14-dev  # libFuzzer and the sanitizers of scripts/fuzz.sh
+  clang-format ccache
 )
 
 missing=()
