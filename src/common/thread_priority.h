@@ -1,10 +1,9 @@
 // Scheduling priority of the server's own threads. On a small machine the database threads
 // (among them the writer that every bulk import waits on) and the fan-out lanes compete for the
 // cores with gRPC's polling threads, which are many and wake for every network event. At equal
-// priority the scheduler preempts the writer whenever one of them wakes: in a 1,000,000-order
-// import the writer spent 0.65-0.86 s of 4.6 s runnable but not running. A few nice levels more
-// let it keep a core while gRPC's threads share what is left; that import then ran 1.04-1.40x
-// the orders/s (docs/BENCHMARKS.md).
+// priority the scheduler preempts the writer whenever one of them wakes, and every batch waits
+// for the writer. A few nice levels more let it keep a core while gRPC's threads share what is
+// left (figures: docs/DESIGN.md, "Threading model").
 //
 // Linux keeps a nice value per thread, and a negative one needs CAP_SYS_NICE (or an RLIMIT_NICE
 // that allows it): without it the threads keep the normal priority, and the first refusal is

@@ -1,6 +1,6 @@
 // Failures as the domain names them. Transports map each code to their own status (gRPC's in
-// transport/status_mapping.h); messages are written for the client to act on and never carry
-// SQL, paths or stack traces.
+// transport/proto_mapping.h, to_grpc_status); messages are written for the client to act on and
+// never carry SQL, paths or stack traces.
 #pragma once
 
 #include <optional>

@@ -20,8 +20,8 @@ class EventPublisher {
   // The CREATED events of the new orders among `outcomes` (one committed transaction). This
   // default builds them all and calls publish(). A publisher that delivers only some events
   // overrides it to build just those: a bulk import commits a million creates that nobody
-  // watches, and copying each one's strings into an event cost the writer thread about 10%
-  // (docs/BENCHMARKS.md, session 8).
+  // watches, and the writer thread, the import's serial stage, must not copy each one's strings
+  // into an event nobody receives.
   virtual void publish_created(std::span<const CreateOutcome> outcomes) {
     std::vector<OrderEvent> events;
     for (const auto& outcome : outcomes) {

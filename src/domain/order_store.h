@@ -46,8 +46,8 @@ class OrderStore {
   // Inserts every order (ids already assigned) and its CREATED event in one transaction, in
   // order; an id seen earlier in the same batch counts as existing. One outcome per input. The
   // store takes the orders so that a new order's strings move into its outcome: a bulk import
-  // passes a million of them, and copying each id and customer twice on the writer thread cost
-  // about 10% of its throughput (docs/BENCHMARKS.md, session 8).
+  // passes a million of them, and the writer thread, the import's serial stage, must not copy
+  // each id and customer again.
   virtual std::vector<CreateOutcome> create_orders(std::vector<NewOrder> orders,
                                                    int64_t now_ms) = 0;
 

@@ -53,8 +53,8 @@ class BulkReactor final : public ManagedStream<BulkReactor, BulkStream> {
   std::vector<NewOrder> pending_;       // valid orders waiting for the next commit
   // Committed orders handed back emptied, whose string buffers the next reads fill again: the
   // strings then circulate between the gRPC thread and the writer instead of being allocated on
-  // one and freed on the other for every order (malloc's arena locks made the two threads wait
-  // on each other; docs/BENCHMARKS.md, session 8). At most one batch's worth.
+  // one and freed on the other for every order, which makes the two threads wait on each other's
+  // malloc arena locks. At most one batch's worth.
   std::vector<NewOrder> spare_;
   BulkTally tally_;
   int64_t received_ = 0;
