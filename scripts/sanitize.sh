@@ -31,10 +31,14 @@ case "$kind" in
 esac
 
 launcher=()
-if command -v ccache >/dev/null; then launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache); fi
-# -O1: what the sanitizers' authors advise (usable speed, exact stacks), and quicker to compile
-# than the default -O2.
-cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g" \
+if command -v ccache >/dev/null; then
+  launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+  # As scripts/build.sh: a clone elsewhere hits the same cache entries.
+  export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$PWD} CCACHE_NOHASHDIR=${CCACHE_NOHASHDIR:-1}
+fi
+# -O1 -g1: what the sanitizers' authors advise (usable speed, stacks with lines), and quicker to
+# compile than -O2 with full debug info.
+cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g1" \
   -DORDERSTREAM_SANITIZER="$kind" "${launcher[@]}" >/dev/null
 cmake --build "$build_dir" -j"$(nproc)" --target "${targets[@]}"
 
