@@ -21,8 +21,8 @@ namespace {
 
 constexpr const char* kAppFooter =
     R"(Common options (before or after the command): --target HOST:PORT (default
-127.0.0.1:50051, or $ORDERSTREAM_TARGET when set), --deadline DURATION (500ms, 5s, 2m,
-1h; default 10s for create and set-status, none for history, import and watch),
+127.0.0.1:50051, or $ORDERSTREAM_TARGET when set), --deadline DURATION (500ms, 5s, 2m, 1h;
+default 10s per call for create, set-status and get, none for history, import and watch),
 --output text|json, --max-message-bytes N (default 4 MiB).
 
 Exit codes:
@@ -36,6 +36,12 @@ Exit codes:
        CANCELLED status)
 
 Run "orderstream <command> --help" for the options of a command.)";
+
+constexpr const char* kGetFooter = R"(
+Prints one line per id, in the order given: id, customer, total, status, seq=<sequence of the
+last event>, created=<time>, updated=<time of the last status change>. An id that fails (e.g.
+NOT_FOUND) is reported on stderr and the remaining ids are still read; the exit code is 1 if
+any id failed.)";
 
 constexpr const char* kHistoryFooter = R"(
 Prints every event of every order of CUSTOMER, newest first, one line per event as it arrives.
@@ -169,6 +175,14 @@ int run_cli(int argc, char** argv) {
       ->check(utf8);
   add_client_options(*set_status, options);
   set_status->callback([&] { action = [&] { return run_set_status(options, status_args); }; });
+
+  GetArgs get_args;
+  CLI::App* get = app.add_subcommand(
+      "get", "Read orders back (GetOrder): customer, total, status, times and last sequence");
+  get->add_option("ID", get_args.order_ids, "Order ids")->required();
+  get->footer(kGetFooter);
+  add_client_options(*get, options);
+  get->callback([&] { action = [&] { return run_get(options, get_args); }; });
 
   HistoryArgs history_args;
   CLI::App* history = app.add_subcommand(

@@ -3,6 +3,7 @@
 #include <google/protobuf/util/json_util.h>
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <limits>
@@ -84,6 +85,18 @@ std::string format_order_update(const ecommerce::orders::OrderUpdate& update, Ou
   if (format == OutputFormat::kJson) return to_json_line(update);
   return join_columns({escape_text(update.order_id()), update.status(),
                        sequence_column(update.sequence()), format_timestamp(update.updated_at())});
+}
+
+std::string format_order_details(const ecommerce::orders::OrderDetails& details,
+                                 OutputFormat format) {
+  if (format == OutputFormat::kJson) return to_json_line(details);
+  char total[32];
+  const auto written = std::to_chars(total, total + sizeof total, details.total());
+  return join_columns({escape_text(details.order_id()), escape_text(details.customer_id()),
+                       std::string_view(total, written.ptr - total), details.status(),
+                       sequence_column(details.sequence()),
+                       "created=" + format_timestamp(details.created_at()),
+                       "updated=" + format_timestamp(details.updated_at())});
 }
 
 std::string format_import_summary(const ImportSummary& summary, OutputFormat format) {

@@ -37,6 +37,11 @@ std::string format_order_response(const ecommerce::orders::OrderResponse& respon
 // "ORD-1a2b3c4d5e6f  SHIPPED  seq=42  2026-11-24T10:00:00.123Z"
 std::string format_order_event(const ecommerce::orders::OrderEvent& event, OutputFormat format);
 std::string format_order_update(const ecommerce::orders::OrderUpdate& update, OutputFormat format);
+// "ORD-1a2b3c4d5e6f  alice  12.5  SHIPPED  seq=42  created=2026-11-24T10:00:00.123Z
+// updated=2026-11-24T10:05:00.000Z" (one line); the total is the shortest text that reads back
+// as the same float.
+std::string format_order_details(const ecommerce::orders::OrderDetails& details,
+                                 OutputFormat format);
 
 // The outcome of an import: the server's answer plus the records the CLI could not parse and
 // therefore never sent.

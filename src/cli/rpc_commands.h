@@ -25,6 +25,11 @@ struct SetStatusArgs {
 };
 int run_set_status(const ClientOptions& options, const SetStatusArgs& args);
 
+struct GetArgs {
+  std::vector<std::string> order_ids;  // read back one after the other
+};
+int run_get(const ClientOptions& options, const GetArgs& args);
+
 struct HistoryArgs {
   std::string customer_id;
 };

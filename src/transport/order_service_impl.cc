@@ -3,6 +3,7 @@
 #include <string>
 #include <utility>
 
+#include "domain/order_validation.h"
 #include "transport/bulk_reactor.h"
 #include "transport/history_reactor.h"
 #include "transport/proto_mapping.h"
@@ -23,6 +24,7 @@ enum MethodIndex : int {
   kProcessBulkOrders = 2,
   kNotifyOrderUpdates = 3,
   kUpdateOrderStatus = 4,
+  kGetOrder = 5,
 };
 
 // Runs `work` on the executor and finishes the unary call with its status. The request and
@@ -76,6 +78,11 @@ OrderServiceImpl::OrderServiceImpl(ReactorContext context) : context_(context) {
                                 pb::OrderUpdate* response) {
                            return UpdateOrderStatus(call, request, response);
                          }));
+  MarkMethodCallback(kGetOrder, new CallbackUnaryHandler<ByteBuffer, pb::OrderDetails>(
+                                    [this](CallbackServerContext* call, const ByteBuffer* request,
+                                           pb::OrderDetails* response) {
+                                      return GetOrder(call, request, response);
+                                    }));
 }
 
 grpc::ServerUnaryReactor* OrderServiceImpl::CreateOrder(grpc::CallbackServerContext* call,
@@ -111,6 +118,24 @@ grpc::ServerUnaryReactor* OrderServiceImpl::UpdateOrderStatus(grpc::CallbackServ
                      fill_update(latest_event_of(order.value()), response);
                      return grpc::Status::OK;
                    });
+}
+
+grpc::ServerUnaryReactor* OrderServiceImpl::GetOrder(grpc::CallbackServerContext* call,
+                                                     const ByteBuffer* request,
+                                                     pb::OrderDetails* response) {
+  pb::OrderID id;
+  if (!parse_request(*request, id)) return finish_now(call, unparsable_request(id.GetTypeName()));
+  // Checked here, on the gRPC thread: an id no order can have needs no database call.
+  if (auto invalid = invalid_id_error("OrderID.id", id.id())) {
+    return finish_now(call, to_grpc_status(*invalid));
+  }
+  return run_unary(call, context_.executor, [this, id = std::move(id), response]() -> grpc::Status {
+    auto order = context_.orders.find_order(id.id());
+    if (!order) return to_grpc_status(order.error());
+    if (!order.value()) return {grpc::StatusCode::NOT_FOUND, "Order " + id.id() + " not found"};
+    fill_details(*order.value(), response);
+    return grpc::Status::OK;
+  });
 }
 
 grpc::ServerWriteReactor<pb::OrderEvent>* OrderServiceImpl::GetOrderHistory(

@@ -36,6 +36,10 @@ class OrderServiceImpl final : public ::ecommerce::orders::OrderService::Service
                                               const grpc::ByteBuffer* request,
                                               ::ecommerce::orders::OrderUpdate* response);
 
+  grpc::ServerUnaryReactor* GetOrder(grpc::CallbackServerContext* call,
+                                     const grpc::ByteBuffer* request,
+                                     ::ecommerce::orders::OrderDetails* response);
+
  private:
   const ReactorContext context_;
 };

@@ -23,6 +23,16 @@ void fill_response(const Order& order, pb::OrderResponse* out) {
   out->set_created_at(order.created_at_ms);
 }
 
+void fill_details(const Order& order, pb::OrderDetails* out) {
+  out->set_order_id(order.id);
+  out->set_customer_id(order.customer_id);
+  out->set_total(order.total);
+  out->set_status(std::string(to_string(order.status)));
+  out->set_created_at(order.created_at_ms);
+  out->set_updated_at(order.updated_at_ms);
+  out->set_sequence(order.sequence);
+}
+
 void fill_event(const OrderEvent& event, pb::OrderEvent* out) {
   out->set_event_type(std::string(to_string(event.type)));
   out->set_order_id(event.order_id);

@@ -20,6 +20,7 @@ NewOrder to_new_order(const pb::Order& order);
 // The same into `out`, reusing the buffers its strings already hold.
 void assign_new_order(const pb::Order& order, NewOrder& out);
 void fill_response(const Order& order, pb::OrderResponse* out);
+void fill_details(const Order& order, pb::OrderDetails* out);
 void fill_event(const OrderEvent& event, pb::OrderEvent* out);
 void fill_update(const OrderEvent& event, pb::OrderUpdate* out);
 // An update written into `out`, reusing the buffers its strings already hold. No status means

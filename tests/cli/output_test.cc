@@ -157,5 +157,19 @@ TEST(ImportSummaryTest, JsonMergesLocalFailuresIntoTheResult) {
   EXPECT_EQ(result.error_messages(2), "server: Invalid order: #7: customer_id is empty");
 }
 
+TEST(TextOutputTest, OrderDetailsShowEveryFieldWithTheShortestTotal) {
+  ecommerce::orders::OrderDetails details;
+  details.set_order_id("ORD-1");
+  details.set_customer_id("alice");
+  details.set_total(0.1f);
+  details.set_status("SHIPPED");
+  details.set_sequence(42);
+  details.set_created_at(kNov24At10);
+  details.set_updated_at(kNov24At10 + 1000);
+  EXPECT_EQ(format_order_details(details, OutputFormat::kText),
+            "ORD-1  alice  0.1  SHIPPED  seq=42  created=2026-11-24T10:00:00.123Z  "
+            "updated=2026-11-24T10:00:01.123Z");
+}
+
 }  // namespace
 }  // namespace orderstream::cli

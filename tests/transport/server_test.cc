@@ -93,6 +93,14 @@ TEST_P(FailingStoreTest, StorageFailuresAreShortStatusesWithoutDetail) {
   EXPECT_EQ(created.error_message().find("SELECT"), std::string::npos);
   EXPECT_EQ(created.error_message().find("/secret"), std::string::npos);
 
+  grpc::ClientContext get_context;
+  pb::OrderID id;
+  id.set_id("G-1");
+  pb::OrderDetails details;
+  const auto got = stub->GetOrder(&get_context, id, &details);
+  EXPECT_EQ(got.error_code(), expected);
+  EXPECT_EQ(got.error_message().find("/secret"), std::string::npos);
+
   grpc::ClientContext history_context;
   pb::UserID user;
   user.set_id("alice");
