@@ -62,6 +62,12 @@ class OrderStore {
   // `limit`. Keyset pagination: no transaction outlives the call.
   virtual std::vector<OrderEvent> history_page(std::string_view customer_id,
                                                int64_t before_sequence, std::size_t limit) = 0;
+
+  // Every event with sequence > `after_sequence`, of every order, oldest first, at most `limit`:
+  // what a replica or a resuming client missed since the last sequence it saw. Stores make
+  // sequences visible in increasing order only, so reading on from the last sequence returned
+  // never skips an event committed later.
+  virtual std::vector<OrderEvent> events_after(int64_t after_sequence, std::size_t limit) = 0;
 };
 
 }  // namespace orderstream

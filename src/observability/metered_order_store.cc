@@ -74,4 +74,8 @@ std::vector<OrderEvent> MeteredOrderStore::history_page(std::string_view custome
   return store_.history_page(customer_id, before_sequence, limit);
 }
 
+std::vector<OrderEvent> MeteredOrderStore::events_after(int64_t after_sequence, std::size_t limit) {
+  return store_.events_after(after_sequence, limit);
+}
+
 }  // namespace orderstream::observability

@@ -1,5 +1,6 @@
-// orderstream-server: the order service on an embedded SQLite file. Wiring only: flags, the
-// store, the event hub, the domain service and the gRPC server, then a wait for SIGINT/SIGTERM.
+// orderstream-server: the order service on an embedded SQLite file or a PostgreSQL database.
+// Wiring only: flags, the store, the event hub, the domain service and the gRPC server, then a
+// wait for SIGINT/SIGTERM.
 #include <pthread.h>
 #include <signal.h>
 
@@ -24,7 +25,7 @@
 #include "observability/call_interceptor.h"
 #include "observability/metered_order_store.h"
 #include "observability/metrics_endpoint.h"
-#include "storage/sqlite_order_store.h"
+#include "storage/order_store_factory.h"
 #include "transport/library_logs.h"
 #include "transport/listen_address.h"
 #include "transport/server.h"
@@ -64,13 +65,25 @@ int main(int argc, char** argv) {
   CLI::App app{"orderstream-server: the ecommerce.orders.OrderService gRPC server"};
   transport::ServerOptions server_options;
   storage::SqliteOptions store_options;
+  storage::PgOptions pg_options;
+  std::string db = store_options.path;
+  std::size_t pg_pool_size = 0;
   std::string log_level = "info";
   std::string sync = "full";
   std::string port_file;
   app.add_option("--listen", server_options.listen, "host:port to listen on (port 0: any free)")
       ->capture_default_str();
-  app.add_option("--db", store_options.path, "SQLite database file (created if missing)")
+  app.add_option("--db", db,
+                 "SQLite database file (created if missing), or a postgresql:// (postgres://) URL")
       ->capture_default_str();
+  app.add_option("--db-pool-size", pg_pool_size,
+                 "PostgreSQL only: connections the server may open (default: executor threads + 2)")
+      ->check(CLI::Range(1, 1024));
+  app.add_option("--db-statement-timeout-ms", pg_options.statement_timeout_ms,
+                 "PostgreSQL only: longest a statement may run before it is cancelled and the "
+                 "call fails with UNAVAILABLE (0: no limit)")
+      ->capture_default_str()
+      ->check(CLI::Range(int64_t{0}, int64_t{24} * 3600 * 1000));
   app.add_option("--max-message-bytes", server_options.max_message_bytes,
                  "largest message accepted or sent; larger ones fail with RESOURCE_EXHAUSTED")
       ->capture_default_str()
@@ -166,6 +179,8 @@ int main(int argc, char** argv) {
   set_log_level(*parse_log_level(log_level));
   set_log_format(*parse_log_format(log_format));
   store_options.synchronous_full = sync == "full";
+  // The executor threads and the CreateOrder batcher call the store; one spare.
+  pg_options.pool_size = pg_pool_size != 0 ? pg_pool_size : server_options.executor_threads + 2;
   const sigset_t signals = block_shutdown_signals();
 
   try {
@@ -177,8 +192,9 @@ int main(int argc, char** argv) {
     if (server_options.bench_transport) services.push_back("orderstream.bench.TransportBench");
     const auto calls = std::make_shared<observability::CallInterceptorFactory>(*registry, services);
     server_options.interceptors.push_back(calls);
-    storage::SqliteOrderStore store(store_options);
-    observability::MeteredOrderStore metered_store(store, *registry);
+    const std::unique_ptr<OrderStore> store =
+        storage::open_order_store(db, store_options, pg_options);
+    observability::MeteredOrderStore metered_store(*store, *registry);
     EventHub hub(fanout_threads, server_options.thread_priority_boost);
     OrderService orders(metered_store, hub);
     transport::OrderServer server(server_options, orders, hub);

@@ -22,7 +22,7 @@
 namespace orderstream::storage {
 namespace {
 
-constexpr int64_t kSchemaVersion = 2;
+constexpr int64_t kSchemaVersion = 3;
 
 // orders is WITHOUT ROWID: it is keyed and always looked up by its text id, and its rows
 // are small, so the row can live in the primary-key b-tree itself, and a lookup by id is one
@@ -35,8 +35,11 @@ constexpr int64_t kSchemaVersion = 2;
 // index (schema 1 had a rowid table and an index on (customer_id, seq); the change made bulk
 // imports 1.27x faster, see docs/BENCHMARKS.md). Sequences are handed out by the writer and
 // the highest one is kept in event_sequence, written once per transaction, so that seq stays
-// strictly increasing and is never reused, which clients rely on to resume. The schema's
-// statements are written once and assembled for a new file and for the migration alike.
+// strictly increasing and is never reused, which clients rely on to resume. The index on seq
+// (schema 3) serves OrderStore::events_after: catch-up and resume read every customer's events in
+// sequence order, and appending to it touches its rightmost leaf only, since sequences only
+// grow. The schema's statements are written once and assembled for a new file and for the
+// migrations alike.
 constexpr std::string_view kOrdersTable = R"sql(
   CREATE TABLE IF NOT EXISTS orders(
     order_id TEXT PRIMARY KEY,
@@ -65,6 +68,9 @@ std::string order_events_table(std::string_view name) {
 constexpr std::string_view kEventSequenceTable =
     "CREATE TABLE IF NOT EXISTS event_sequence(last_seq INTEGER NOT NULL);\n";
 
+constexpr std::string_view kSequenceIndex =
+    "CREATE INDEX IF NOT EXISTS order_events_by_seq ON order_events(seq);\n";
+
 std::string set_schema_version() {
   return "PRAGMA user_version = " + std::to_string(kSchemaVersion) + ";\n";
 }
@@ -73,10 +79,10 @@ std::string create_schema() {
   return std::string(kOrdersTable) + order_events_table("order_events") +
          std::string(kEventSequenceTable) +
          "INSERT INTO event_sequence SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM event_sequence);\n" +
-         set_schema_version();
+         std::string(kSequenceIndex) + set_schema_version();
 }
 
-// Schema 1 -> 2: the events move into the clustered table, and the highest sequence ever handed
+// Schema 1 -> 3: the events move into the clustered table, and the highest sequence ever handed
 // out (AUTOINCREMENT's, which may exceed the largest stored one) into event_sequence.
 std::string migrate_from_1() {
   return std::string(kEventSequenceTable) + R"sql(
@@ -89,8 +95,12 @@ std::string migrate_from_1() {
     SELECT customer_id, seq, order_id, event_type, ts FROM order_events ORDER BY customer_id, seq;
   DROP TABLE order_events;
   ALTER TABLE order_events_v2 RENAME TO order_events;
-)sql" + set_schema_version();
+)sql" + std::string(kSequenceIndex) +
+         set_schema_version();
 }
+
+// Schema 2 -> 3: the index that reads events in sequence order.
+std::string migrate_from_2() { return std::string(kSequenceIndex) + set_schema_version(); }
 
 constexpr std::string_view kSelectOrder =
     "SELECT order_id, customer_id, total, status, created_at, updated_at, last_seq "
@@ -109,6 +119,9 @@ constexpr std::string_view kUpdateStatus =
 constexpr std::string_view kHistoryPage =
     "SELECT seq, order_id, event_type, ts FROM order_events "
     "WHERE customer_id = ?1 AND seq < ?2 ORDER BY seq DESC LIMIT ?3";
+constexpr std::string_view kEventsAfter =
+    "SELECT seq, order_id, customer_id, event_type, ts FROM order_events "
+    "WHERE seq > ?1 ORDER BY seq LIMIT ?2";
 
 OrderStatus stored_status(std::string_view text, const SqliteConnection& db) {
   if (auto status = parse_order_status(text)) return *status;
@@ -209,13 +222,14 @@ SqliteConnection& configured_writer(SqliteConnection& db, const SqliteOptions& o
   // One transaction: a migration that fails half-way leaves schema 1 as it was.
   const auto start = std::chrono::steady_clock::now();
   if (version == 0) db.exec(create_schema().c_str());
-  if (version == 1) {
+  if (version == 1 || version == 2) {
     // Seconds for a large file (2.6 s per million events here): say why start-up waits.
-    OS_LOG(kInfo) << "migrating " << db.path() << " from schema 1 to " << kSchemaVersion;
-    db.exec(migrate_from_1().c_str());
+    OS_LOG(kInfo) << "migrating " << db.path() << " from schema " << version << " to "
+                  << kSchemaVersion;
+    db.exec((version == 1 ? migrate_from_1() : migrate_from_2()).c_str());
   }
   transaction.commit();
-  if (version == 1) {
+  if (version == 1 || version == 2) {
     OS_LOG(kInfo) << "migrated " << db.path() << " to schema " << kSchemaVersion << " in "
                   << std::chrono::duration_cast<std::chrono::milliseconds>(
                          std::chrono::steady_clock::now() - start)
@@ -326,11 +340,13 @@ struct Reader {
   explicit Reader(const std::string& path)
       : db(path, SqliteConnection::Mode::kReadOnly),
         select_order(configured_reader(db), kSelectOrder),
-        history_page(db, kHistoryPage) {}
+        history_page(db, kHistoryPage),
+        events_after(db, kEventsAfter) {}
 
   SqliteConnection db;
   SqliteStatement select_order;
   SqliteStatement history_page;
+  SqliteStatement events_after;
 };
 
 // A fixed set of readers handed out one caller at a time; callers wait when all are busy rather
@@ -536,6 +552,25 @@ std::vector<OrderEvent> SqliteOrderStore::history_page(std::string_view customer
     events.push_back(
         OrderEvent{row.column_int64(0), std::string(row.column_text(1)), std::string(customer_id),
                    stored_status(row.column_text(2), reader->db), row.column_int64(3)});
+  }
+  return events;
+}
+
+std::vector<OrderEvent> SqliteOrderStore::events_after(int64_t after_sequence, std::size_t limit) {
+  std::vector<OrderEvent> events;
+  if (limit == 0) return events;
+  constexpr auto kMaxLimit = static_cast<std::size_t>(std::numeric_limits<int64_t>::max());
+  events.reserve(std::min<std::size_t>(limit, 256));
+
+  auto reader = impl_->readers.acquire();
+  StatementScope query(reader->events_after);
+  query->bind_int64(1, after_sequence);
+  query->bind_int64(2, static_cast<int64_t>(std::min(limit, kMaxLimit)));
+  while (query->step()) {
+    const SqliteStatement& row = reader->events_after;
+    events.push_back(OrderEvent{
+        row.column_int64(0), std::string(row.column_text(1)), std::string(row.column_text(2)),
+        stored_status(row.column_text(3), reader->db), row.column_int64(4)});
   }
   return events;
 }

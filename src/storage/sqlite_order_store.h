@@ -37,6 +37,7 @@ class SqliteOrderStore : public OrderStore {
   std::optional<Order> find_order(std::string_view order_id) override;
   std::vector<OrderEvent> history_page(std::string_view customer_id, int64_t before_sequence,
                                        std::size_t limit) override;
+  std::vector<OrderEvent> events_after(int64_t after_sequence, std::size_t limit) override;
 
  private:
   struct Impl;

@@ -72,6 +72,16 @@ class InMemoryOrderStore : public OrderStore {
     return page;
   }
 
+  std::vector<OrderEvent> events_after(int64_t after_sequence, std::size_t limit) override {
+    std::lock_guard lock(mutex_);
+    std::vector<OrderEvent> events;
+    for (const OrderEvent& event : events_) {
+      if (events.size() >= limit) break;
+      if (event.sequence > after_sequence) events.push_back(event);
+    }
+    return events;
+  }
+
   // Another client's change, straight to the store (the service under test does not see it).
   void change_status_behind_the_service(const std::string& order_id, OrderStatus to) {
     std::lock_guard lock(mutex_);

@@ -100,6 +100,7 @@ class FailingOrderStore : public OrderStore {
   }
   std::optional<Order> find_order(std::string_view) override { fail(); }
   std::vector<OrderEvent> history_page(std::string_view, int64_t, std::size_t) override { fail(); }
+  std::vector<OrderEvent> events_after(int64_t, std::size_t) override { fail(); }
 
  private:
   [[noreturn]] void fail() { throw StorageError(std::string(kSecretDetail), transient_); }

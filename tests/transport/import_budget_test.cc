@@ -66,6 +66,9 @@ class SlowRecordingStore : public OrderStore {
                                        std::size_t limit) override {
     return store_.history_page(customer, before, limit);
   }
+  std::vector<OrderEvent> events_after(int64_t after, std::size_t limit) override {
+    return store_.events_after(after, limit);
+  }
 
   std::size_t take_largest_batch() { return largest_.exchange(0); }
   std::size_t committed() const { return committed_.load(); }

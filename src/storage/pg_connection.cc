@@ -1,0 +1,224 @@
+#include "storage/pg_connection.h"
+
+#include <libpq-fe.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cstdlib>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "common/log.h"
+
+namespace orderstream::storage {
+namespace {
+
+// Server notices (such as "relation already exists, skipping" from the idempotent schema DDL)
+// are for the log, not stderr.
+void log_notice(void* /*arg*/, const char* message) {
+  std::string_view text(message);
+  while (!text.empty() && text.back() == '\n') text.remove_suffix(1);
+  OS_LOG(kDebug) << "postgresql: " << text;
+}
+
+std::string trimmed(const char* message) {
+  std::string text = message != nullptr ? message : "";
+  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+  return text;
+}
+
+}  // namespace
+
+bool is_transient_sqlstate(std::string_view sqlstate) {
+  if (sqlstate.size() != 5) return true;  // no SQLSTATE: the connection failed, not the query
+  const std::string_view cls = sqlstate.substr(0, 2);
+  // 08 connection exception, 40 transaction rollback (serialization, deadlock), 53 insufficient
+  // resources (disk full, out of memory, too many connections), 57 operator intervention (query
+  // canceled or timed out, admin shutdown, cannot connect now), 58 system error (I/O).
+  if (cls == "08" || cls == "40" || cls == "53" || cls == "57" || cls == "58") return true;
+  return sqlstate == "55P03" || sqlstate == "55006";  // lock not available, object in use
+}
+
+PgResult::PgResult(pg_result* result) : result_(result) {}
+PgResult::~PgResult() { PQclear(result_); }
+PgResult::PgResult(PgResult&& other) noexcept : result_(std::exchange(other.result_, nullptr)) {}
+PgResult& PgResult::operator=(PgResult&& other) noexcept {
+  if (this != &other) {
+    PQclear(result_);
+    result_ = std::exchange(other.result_, nullptr);
+  }
+  return *this;
+}
+
+int PgResult::rows() const { return result_ != nullptr ? PQntuples(result_) : 0; }
+
+bool PgResult::is_null(int row, int column) const { return PQgetisnull(result_, row, column); }
+
+std::string_view PgResult::text(int row, int column) const {
+  return {PQgetvalue(result_, row, column),
+          static_cast<std::size_t>(PQgetlength(result_, row, column))};
+}
+
+int64_t PgResult::int64(int row, int column) const {
+  const std::string_view value = text(row, column);
+  int64_t parsed = 0;
+  const auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), parsed);
+  if (error != std::errc() || end != value.data() + value.size()) {
+    throw StorageError("not an integer in a PostgreSQL result: '" + std::string(value) + "'",
+                       false);
+  }
+  return parsed;
+}
+
+double PgResult::float8(int row, int column) const {
+  // PostgreSQL prints float8 with the fewest digits that read back to the same double
+  // (extra_float_digits >= 1, the default), so strtod restores it exactly.
+  return std::strtod(PQgetvalue(result_, row, column), nullptr);
+}
+
+PgConnection::PgConnection(const std::string& url, int64_t statement_timeout_ms) {
+  // The URL comes last: whatever it sets wins over these defaults (expand_dbname).
+  const char* const keywords[] = {"connect_timeout", "application_name", "dbname", nullptr};
+  const char* const values[] = {"5", "orderstream", url.c_str(), nullptr};
+  char* parse_error = nullptr;
+  PQconninfoOption* parsed = PQconninfoParse(url.c_str(), &parse_error);
+  if (parsed == nullptr) {
+    const std::string detail = trimmed(parse_error);
+    PQfreemem(parse_error);
+    throw StorageError("invalid PostgreSQL connection string: " + detail, false);
+  }
+  PQconninfoFree(parsed);
+  conn_ = PQconnectdbParams(keywords, values, /*expand_dbname=*/1);
+  if (conn_ == nullptr) throw StorageError("out of memory connecting to PostgreSQL", true);
+  if (PQstatus(conn_) != CONNECTION_OK) {
+    const std::string detail = trimmed(PQerrorMessage(conn_));
+    PQfinish(conn_);
+    throw StorageError("cannot connect to PostgreSQL: " + detail, true);
+  }
+  PQsetNoticeProcessor(conn_, log_notice, nullptr);
+  try {
+    exec("SET statement_timeout = " + std::to_string(std::max<int64_t>(statement_timeout_ms, 0)));
+  } catch (...) {
+    PQfinish(conn_);
+    throw;
+  }
+}
+
+PgConnection::~PgConnection() { PQfinish(conn_); }
+
+bool PgConnection::lost() const { return broken_ || PQstatus(conn_) != CONNECTION_OK; }
+
+bool PgConnection::usable() {
+  if (broken_ || PQstatus(conn_) != CONNECTION_OK) return false;
+  // A server that closed the connection while it was idle left a FATAL message and then the end
+  // of the stream: the first read takes the message, the second finds the end and marks the
+  // connection bad. Neither blocks.
+  for (int i = 0; i < 2; ++i) {
+    if (PQconsumeInput(conn_) == 0) return false;
+  }
+  return PQstatus(conn_) == CONNECTION_OK && PQtransactionStatus(conn_) == PQTRANS_IDLE;
+}
+
+void PgConnection::end_transaction_quietly() {
+  if (broken_ || PQstatus(conn_) != CONNECTION_OK) {
+    broken_ = true;
+    return;
+  }
+  const PGTransactionStatusType status = PQtransactionStatus(conn_);
+  if (status == PQTRANS_IDLE) return;
+  if (status != PQTRANS_INTRANS && status != PQTRANS_INERROR) {
+    broken_ = true;  // a command still running or an unknown state: not worth rescuing
+    return;
+  }
+  try {
+    exec("ROLLBACK");
+  } catch (const StorageError& e) {
+    OS_LOG(kDebug) << "rollback failed, dropping the connection: " << e.what();
+    broken_ = true;
+  }
+}
+
+PgResult PgConnection::exec(const std::string& sql) {
+  return checked(PQexec(conn_, sql.c_str()), sql);
+}
+
+void PgConnection::prepare(const std::string& name, const std::string& sql) {
+  checked(PQprepare(conn_, name.c_str(), sql.c_str(), 0, nullptr), sql);
+}
+
+PgResult PgConnection::exec_prepared(const std::string& name, PgParams params) {
+  // Text parameters must be NUL-terminated; they are short (ids, numbers), so copies are cheap.
+  std::vector<std::string> copies(params.begin(), params.end());
+  std::vector<const char*> values;
+  values.reserve(copies.size());
+  for (const std::string& copy : copies) values.push_back(copy.c_str());
+  return checked(PQexecPrepared(conn_, name.c_str(), static_cast<int>(values.size()), values.data(),
+                                nullptr, nullptr, 0),
+                 name);
+}
+
+void PgConnection::copy_in(const std::string& sql, std::string_view data) {
+  PgResult started = checked(PQexec(conn_, sql.c_str()), sql);
+  // Bounded pieces: libpq copies each into its output buffer before sending.
+  constexpr std::size_t kPiece = 256 * 1024;
+  for (std::size_t offset = 0; offset < data.size(); offset += kPiece) {
+    const std::size_t size = std::min(kPiece, data.size() - offset);
+    if (PQputCopyData(conn_, data.data() + offset, static_cast<int>(size)) != 1) {
+      fail(sql, nullptr);
+    }
+  }
+  if (PQputCopyEnd(conn_, nullptr) != 1) fail(sql, nullptr);
+  // The COPY's own result, then nothing.
+  PgResult ended = checked(PQgetResult(conn_), sql);
+  while (pg_result* extra = PQgetResult(conn_)) PQclear(extra);
+}
+
+PgResult PgConnection::checked(pg_result* result, std::string_view what) {
+  switch (result != nullptr ? PQresultStatus(result) : PGRES_FATAL_ERROR) {
+    case PGRES_COMMAND_OK:
+    case PGRES_TUPLES_OK:
+    case PGRES_COPY_IN:
+      return PgResult(result);
+    default:
+      fail(what, result);
+  }
+}
+
+void PgConnection::fail(std::string_view what, pg_result* result) {
+  PgResult owned(result);  // freed on the way out
+  const char* state = result != nullptr ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
+  const std::string sqlstate = state != nullptr ? state : "";
+  const bool lost = PQstatus(conn_) != CONNECTION_OK;
+  if (lost) broken_ = true;
+  const std::string message =
+      trimmed(result != nullptr ? PQresultErrorMessage(result) : PQerrorMessage(conn_));
+  // Only the statement's first line goes to the log: enough to tell which one failed.
+  std::string_view statement = what.substr(0, what.find('\n'));
+  throw StorageError("PostgreSQL: " + message + (sqlstate.empty() ? "" : " [" + sqlstate + "]") +
+                         (lost ? " (connection lost)" : "") + " in: " + std::string(statement),
+                     lost || is_transient_sqlstate(sqlstate));
+}
+
+PgTransaction::PgTransaction(PgConnection& connection) : connection_(connection) {
+  connection_.exec("BEGIN");
+}
+
+PgTransaction::~PgTransaction() {
+  if (!done_) connection_.end_transaction_quietly();
+}
+
+void PgTransaction::commit(const std::string& sql_before_commit) {
+  // Whatever happens now, the transaction is over: committed, or rolled back by the server
+  // (a failed statement aborts it, and a failed COMMIT rolls back), or of unknown outcome with
+  // the connection lost. Only the connection's state is left to judge, by the pool.
+  done_ = true;
+  try {
+    connection_.exec(sql_before_commit.empty() ? "COMMIT" : sql_before_commit + "; COMMIT");
+  } catch (...) {
+    connection_.end_transaction_quietly();
+    throw;
+  }
+}
+
+}  // namespace orderstream::storage

@@ -1,0 +1,110 @@
+// Thin RAII wrappers over libpq, so that the PostgreSQL store never leaks a connection or a
+// result, never leaves a transaction open on an exception, and turns every failure into a
+// StorageError that says whether a retry may succeed. A connection is not thread-safe: the pool
+// (pg_connection_pool.h) gives each one to a single thread at a time.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "domain/storage_error.h"
+
+struct pg_conn;
+struct pg_result;
+
+namespace orderstream::storage {
+
+// Whether a SQLSTATE names a condition that may clear up by itself: a lost or refused
+// connection, a server shutting down or starting, a statement timeout, a lock or serialization
+// conflict, exhausted resources. Syntax errors, missing tables and constraint violations are not.
+bool is_transient_sqlstate(std::string_view sqlstate);
+
+// One query's result; rows and columns count from 0. Text format: values are what PostgreSQL
+// prints, parsed here.
+class PgResult {
+ public:
+  explicit PgResult(pg_result* result);
+  ~PgResult();
+  PgResult(PgResult&& other) noexcept;
+  PgResult& operator=(PgResult&& other) noexcept;
+  PgResult(const PgResult&) = delete;
+  PgResult& operator=(const PgResult&) = delete;
+
+  int rows() const;
+  bool is_null(int row, int column) const;
+  std::string_view text(int row, int column) const;
+  int64_t int64(int row, int column) const;
+  double float8(int row, int column) const;
+
+ private:
+  pg_result* result_;
+};
+
+// The parameters of a prepared statement, as text. Views must outlive the call.
+using PgParams = std::span<const std::string_view>;
+
+class PgConnection {
+ public:
+  // Connects to `url` (a postgresql:// URL or a key=value string) and sets each session up:
+  // `statement_timeout_ms` bounds every statement (0: none). Throws a transient StorageError
+  // when the server cannot be reached, so that a caller retrying later may succeed.
+  PgConnection(const std::string& url, int64_t statement_timeout_ms);
+  ~PgConnection();
+  PgConnection(const PgConnection&) = delete;
+  PgConnection& operator=(const PgConnection&) = delete;
+
+  // Whether the connection can still be used: false once the server closed it or a failure left
+  // it unusable. Reads what the server may have sent meanwhile without blocking, so that a
+  // connection closed while idle (a restarted server) is found out before a statement is sent on
+  // it.
+  bool usable();
+
+  // Runs one or more statements without parameters; returns the last result.
+  PgResult exec(const std::string& sql);
+  // Prepares `sql` under `name` for this session.
+  void prepare(const std::string& name, const std::string& sql);
+  PgResult exec_prepared(const std::string& name, PgParams params);
+
+  // COPY ... FROM STDIN: starts the copy with `sql`, sends `data` (in the format `sql` names), and
+  // ends it. One call per COPY; `data` may be large.
+  void copy_in(const std::string& sql, std::string_view data);
+
+  // Rolls back a transaction left open (or failed), without throwing; a connection on which
+  // that fails is marked unusable.
+  void end_transaction_quietly();
+
+  // Marks the connection unusable, so that the pool replaces it.
+  void discard() { broken_ = true; }
+  // Whether the connection was lost or discarded (without reading from it).
+  bool lost() const;
+
+ private:
+  // Throws StorageError for a failed result (or none), keeping the result's own message.
+  PgResult checked(pg_result* result, std::string_view what);
+  [[noreturn]] void fail(std::string_view what, pg_result* result);
+
+  pg_conn* conn_;
+  bool broken_ = false;
+};
+
+// BEGIN on construction; ROLLBACK on destruction unless committed. A failed ROLLBACK (the
+// connection is gone) marks the connection broken instead of throwing from a destructor.
+class PgTransaction {
+ public:
+  explicit PgTransaction(PgConnection& connection);
+  ~PgTransaction();
+  PgTransaction(const PgTransaction&) = delete;
+  PgTransaction& operator=(const PgTransaction&) = delete;
+
+  // Runs `sql_before_commit` (may be empty) and COMMIT in one round trip.
+  void commit(const std::string& sql_before_commit = {});
+
+ private:
+  PgConnection& connection_;
+  bool done_ = false;
+};
+
+}  // namespace orderstream::storage

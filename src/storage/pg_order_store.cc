@@ -1,0 +1,485 @@
+#include "storage/pg_order_store.h"
+
+#include <bit>
+#include <cstdint>
+#include <cstring>
+#include <limits>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "common/log.h"
+#include "domain/storage_error.h"
+#include "storage/pg_connection.h"
+#include "storage/pg_connection_pool.h"
+#include "storage/pg_events_channel.h"
+
+namespace orderstream::storage {
+namespace {
+
+// Any constant shared by every orderstream build: the lock that serializes schema set-up
+// between replicas starting together ('orderstr' in ASCII).
+constexpr int64_t kSchemaLockKey = 0x6f72646572737472;
+
+// Ids compare bytewise (COLLATE "C"), as on SQLite, and so that the staging table joins the
+// orders table with the same collation (an index is only used for a matching one).
+//
+// order_events is keyed by seq (catch-up reads events in sequence order, and appending touches
+// the rightmost leaf only) with an index on (customer_id, seq) for a customer's history.
+//
+// event_sequence holds the highest sequence handed out, in one row. Every writing transaction
+// locks that row first and updates it before committing, so writers commit one at a time in
+// sequence order and a reader never sees a sequence before a smaller one (docs/DESIGN.md).
+constexpr const char* kCreateSchema = R"sql(
+  CREATE TABLE orders(
+    order_id text COLLATE "C" PRIMARY KEY,
+    customer_id text COLLATE "C" NOT NULL,
+    total float8 NOT NULL,
+    status text NOT NULL,
+    created_at int8 NOT NULL,
+    updated_at int8 NOT NULL,
+    last_seq int8 NOT NULL
+  );
+  CREATE TABLE order_events(
+    seq int8 PRIMARY KEY,
+    customer_id text COLLATE "C" NOT NULL,
+    order_id text COLLATE "C" NOT NULL,
+    event_type text NOT NULL,
+    ts int8 NOT NULL
+  );
+  CREATE INDEX order_events_by_customer ON order_events(customer_id, seq);
+  CREATE TABLE event_sequence(
+    only_row bool PRIMARY KEY DEFAULT true CHECK (only_row),
+    last_seq int8 NOT NULL
+  );
+  INSERT INTO event_sequence(last_seq) VALUES (0);
+  CREATE TABLE orderstream_schema(version int8 NOT NULL);
+)sql";
+
+// Per connection: where a bulk create's rows land before one INSERT ... SELECT takes them.
+// Temporary (no WAL, invisible to other sessions) and emptied at every commit.
+constexpr const char* kCreateStage = R"sql(
+  CREATE TEMP TABLE orderstream_stage(
+    pos int4 NOT NULL,
+    order_id text COLLATE "C" NOT NULL,
+    customer_id text COLLATE "C" NOT NULL,
+    total float8 NOT NULL
+  ) ON COMMIT DELETE ROWS
+)sql";
+
+constexpr const char* kCopyStage =
+    "COPY orderstream_stage(pos, order_id, customer_id, total) FROM STDIN (FORMAT binary)";
+
+// Takes the sequence counter's row lock: held until commit, it makes writers take turns. It must
+// be a statement of its own, before anything the transaction reads: in READ COMMITTED each later
+// statement then takes its snapshot after the previous writer committed.
+constexpr const char* kLockSequence = "lock_sequence";
+constexpr const char* kLockSequenceSql = "SELECT last_seq FROM event_sequence FOR UPDATE";
+
+// One statement for a whole staged batch, given the last sequence ($1) and the time ($2):
+// - `looked`: every staged row with the stored order of its id, if any;
+// - `fresh`: the first occurrence of each id not stored yet, numbered in arrival order;
+// - inserts those orders and their CREATED events (grouped by customer, as on SQLite);
+// - answers 'n' (pos, seq) for each inserted order and 'e' (pos, stored row) for each staged row
+//   whose id was already stored. A later occurrence of an id new in this batch gets no row: the
+//   caller compares it with the order created from the first one.
+// ON CONFLICT only matters for a writer that bypasses the counter lock; the answer then lacks
+// the row and the call fails instead of reporting a create that did not happen.
+constexpr const char* kCreateStaged = "create_staged";
+constexpr const char* kCreateStagedSql = R"sql(
+  WITH looked AS MATERIALIZED (
+    SELECT s.pos, s.order_id, s.customer_id, s.total, o.order_id IS NOT NULL AS found,
+           o.customer_id AS stored_customer_id, o.total AS stored_total, o.status,
+           o.created_at, o.updated_at, o.last_seq
+      FROM orderstream_stage s LEFT JOIN orders o ON o.order_id = s.order_id
+  ), fresh AS (
+    SELECT DISTINCT ON (order_id) pos, order_id, customer_id, total
+      FROM looked WHERE NOT found ORDER BY order_id, pos
+  ), numbered AS MATERIALIZED (
+    SELECT pos, order_id, customer_id, total, $1::int8 + row_number() OVER (ORDER BY pos) AS seq
+      FROM fresh
+  ), inserted AS (
+    INSERT INTO orders(order_id, customer_id, total, status, created_at, updated_at, last_seq)
+      SELECT order_id, customer_id, total, 'CREATED', $2::int8, $2::int8, seq
+        FROM numbered ORDER BY order_id
+      ON CONFLICT (order_id) DO NOTHING
+      RETURNING last_seq
+  ), created AS MATERIALIZED (
+    SELECT n.pos, n.seq, n.order_id, n.customer_id FROM numbered n JOIN inserted i ON i.last_seq = n.seq
+  ), appended AS (
+    INSERT INTO order_events(seq, customer_id, order_id, event_type, ts)
+      SELECT seq, customer_id, order_id, 'CREATED', $2::int8 FROM created ORDER BY customer_id, seq
+  )
+  SELECT 'n', pos, seq, NULL, NULL, NULL, NULL, NULL FROM created
+  UNION ALL
+  SELECT 'e', pos, last_seq, stored_customer_id, stored_total, status, created_at, updated_at
+    FROM looked WHERE found
+)sql";
+
+// Takes the counter lock and the next sequence in one statement (rolled back with the
+// transaction when the change does not happen).
+constexpr const char* kNextSequence = "next_sequence";
+constexpr const char* kNextSequenceSql =
+    "UPDATE event_sequence SET last_seq = last_seq + 1 RETURNING last_seq";
+
+// The compare-and-set of $1's status from $2 to $3 at time $4 with sequence $5, appending the
+// event when it happens. Answers the row as it was before (none: not found) and whether it
+// changed.
+constexpr const char* kCompareAndSet = "compare_and_set";
+constexpr const char* kCompareAndSetSql = R"sql(
+  WITH current AS (
+    SELECT order_id, customer_id, total, status, created_at, updated_at, last_seq
+      FROM orders WHERE order_id = $1::text
+  ), changed AS (
+    UPDATE orders SET status = $3::text, updated_at = $4::int8, last_seq = $5::int8
+      WHERE order_id = $1::text AND status = $2::text
+      RETURNING customer_id
+  ), appended AS (
+    INSERT INTO order_events(seq, customer_id, order_id, event_type, ts)
+      SELECT $5::int8, customer_id, $1::text, $3::text, $4::int8 FROM changed
+  )
+  SELECT order_id, customer_id, total, status, created_at, updated_at, last_seq,
+         (SELECT count(*) FROM changed)
+    FROM current
+)sql";
+
+constexpr const char* kSelectOrder = "select_order";
+constexpr const char* kSelectOrderSql =
+    "SELECT order_id, customer_id, total, status, created_at, updated_at, last_seq "
+    "FROM orders WHERE order_id = $1::text";
+
+constexpr const char* kHistoryPage = "history_page";
+constexpr const char* kHistoryPageSql =
+    "SELECT seq, order_id, event_type, ts FROM order_events "
+    "WHERE customer_id = $1::text AND seq < $2::int8 ORDER BY seq DESC LIMIT $3::int8";
+
+constexpr const char* kEventsAfter = "events_after";
+constexpr const char* kEventsAfterSql =
+    "SELECT seq, order_id, customer_id, event_type, ts FROM order_events "
+    "WHERE seq > $1::int8 ORDER BY seq LIMIT $2::int8";
+
+void prepare_session(PgConnection& connection) {
+  connection.exec(kCreateStage);
+  connection.prepare(kLockSequence, kLockSequenceSql);
+  connection.prepare(kCreateStaged, kCreateStagedSql);
+  connection.prepare(kNextSequence, kNextSequenceSql);
+  connection.prepare(kCompareAndSet, kCompareAndSetSql);
+  connection.prepare(kSelectOrder, kSelectOrderSql);
+  connection.prepare(kHistoryPage, kHistoryPageSql);
+  connection.prepare(kEventsAfter, kEventsAfterSql);
+}
+
+// Creates the schema in an empty database, or checks the version of an existing one. The
+// transaction-scoped advisory lock makes a second replica starting at the same moment wait, then
+// find the schema made.
+void ensure_schema(PgConnection& connection) {
+  PgTransaction transaction(connection);
+  connection.exec("SELECT pg_advisory_xact_lock(" + std::to_string(kSchemaLockKey) + ")");
+  const PgResult found = connection.exec(
+      "SELECT to_regclass('orderstream_schema') IS NOT NULL, to_regclass('orders') IS NOT NULL");
+  const bool versioned = found.text(0, 0) == "t";
+  if (!versioned) {
+    if (found.text(0, 1) == "t") {
+      throw StorageError(
+          "the PostgreSQL database already has an 'orders' table that orderstream did not create; "
+          "use another database or schema",
+          false);
+    }
+    connection.exec(kCreateSchema);
+    connection.exec("INSERT INTO orderstream_schema(version) VALUES (" +
+                    std::to_string(PgOrderStore::kSchemaVersion) + ")");
+    transaction.commit();
+    OS_LOG(kInfo) << "created the PostgreSQL schema, version " << PgOrderStore::kSchemaVersion;
+    return;
+  }
+  const PgResult version = connection.exec("SELECT max(version) FROM orderstream_schema");
+  const int64_t stored = version.is_null(0, 0) ? 0 : version.int64(0, 0);
+  if (stored > PgOrderStore::kSchemaVersion) {
+    throw StorageError("the PostgreSQL schema is version " + std::to_string(stored) +
+                           ", newer than this server supports (" +
+                           std::to_string(PgOrderStore::kSchemaVersion) + "); upgrade the server",
+                       false);
+  }
+  if (stored < PgOrderStore::kSchemaVersion) {
+    throw StorageError("the PostgreSQL schema version " + std::to_string(stored) + " is unknown",
+                       false);
+  }
+  transaction.commit();
+}
+
+OrderStatus stored_status(std::string_view text) {
+  if (auto status = parse_order_status(text)) return *status;
+  // Only another program writing the tables can get here; retrying will not fix it.
+  throw StorageError("unknown status '" + std::string(text) + "' stored in PostgreSQL", false);
+}
+
+// A row in the column order of kSelectOrderSql, from column `first` on.
+Order read_order(const PgResult& result, int row) {
+  Order order;
+  order.id = std::string(result.text(row, 0));
+  order.customer_id = std::string(result.text(row, 1));
+  order.total = static_cast<float>(result.float8(row, 2));
+  order.status = stored_status(result.text(row, 3));
+  order.created_at_ms = result.int64(row, 4);
+  order.updated_at_ms = result.int64(row, 5);
+  order.sequence = result.int64(row, 6);
+  return order;
+}
+
+// PostgreSQL's binary COPY format: a header, then per row a field count and each field as a
+// length and big-endian bytes, then -1. No escaping, and floats go over exactly.
+class BinaryCopyBuffer {
+ public:
+  BinaryCopyBuffer() {
+    static constexpr char kSignature[] = "PGCOPY\n\377\r\n";
+    data_.append(kSignature, sizeof(kSignature));  // 11 bytes, including the final NUL
+    int32(0);                                      // flags
+    int32(0);                                      // header extension length
+  }
+  void row(int16_t fields) { int16(fields); }
+  void field_int4(int32_t value) {
+    int32(4);
+    int32(value);
+  }
+  void field_text(std::string_view value) {
+    int32(static_cast<int32_t>(value.size()));
+    data_.append(value);
+  }
+  void field_float8(double value) {
+    int32(8);
+    big_endian(std::bit_cast<uint64_t>(value), 8);
+  }
+  std::string_view finish() {
+    int16(-1);
+    return data_;
+  }
+  void reserve(std::size_t bytes) { data_.reserve(bytes); }
+
+ private:
+  void int16(int16_t value) { big_endian(static_cast<uint16_t>(value), 2); }
+  void int32(int32_t value) { big_endian(static_cast<uint32_t>(value), 4); }
+  void big_endian(uint64_t value, int bytes) {
+    char out[8];
+    for (int i = bytes - 1; i >= 0; --i) {
+      out[i] = static_cast<char>(value & 0xff);
+      value >>= 8;
+    }
+    data_.append(out, static_cast<std::size_t>(bytes));
+  }
+  std::string data_;
+};
+
+std::string limit_text(std::size_t limit) {
+  constexpr auto kMaxLimit = static_cast<std::size_t>(std::numeric_limits<int64_t>::max());
+  return std::to_string(std::min(limit, kMaxLimit));
+}
+
+}  // namespace
+
+struct PgOrderStore::Impl {
+  explicit Impl(const PgOptions& options)
+      : pool(options.url, options.statement_timeout_ms, options.pool_size, prepare_session) {}
+
+  // Runs a read on a pooled connection. A read that failed because the connection turned out to
+  // be lost (the server restarted while it sat idle) changed nothing, so it runs once more on a
+  // new connection; a database that is really gone fails the second time.
+  template <class Read>
+  auto read(Read&& read_with) {
+    for (int attempt = 0;; ++attempt) {
+      auto connection = pool.acquire();
+      try {
+        return read_with(*connection);
+      } catch (const StorageError&) {
+        if (attempt > 0 || !connection->lost()) throw;
+      }
+    }
+  }
+
+  PgConnectionPool pool;
+};
+
+PgOrderStore::PgOrderStore(PgOptions options) : impl_(std::make_unique<Impl>(options)) {
+  PgConnection connection(options.url, options.statement_timeout_ms);
+  ensure_schema(connection);
+}
+
+PgOrderStore::~PgOrderStore() = default;
+
+std::vector<CreateOutcome> PgOrderStore::create_orders(std::vector<NewOrder> orders,
+                                                       int64_t now_ms) {
+  std::vector<CreateOutcome> outcomes;
+  if (orders.empty()) return outcomes;
+  if (orders.size() > static_cast<std::size_t>(std::numeric_limits<int32_t>::max())) {
+    throw StorageError("a batch of " + std::to_string(orders.size()) + " orders is too large",
+                       false);
+  }
+
+  BinaryCopyBuffer copy;
+  copy.reserve(orders.size() * 64);
+  for (std::size_t pos = 0; pos < orders.size(); ++pos) {
+    const NewOrder& order = orders[pos];
+    copy.row(4);
+    copy.field_int4(static_cast<int32_t>(pos));
+    copy.field_text(order.id);
+    copy.field_text(order.customer_id);
+    copy.field_float8(static_cast<double>(order.total));
+  }
+
+  auto connection = impl_->pool.acquire();
+  PgTransaction transaction(*connection);
+  // The rows travel before the counter lock is taken, so other writers do not wait for them.
+  connection->copy_in(kCopyStage, copy.finish());
+  const PgResult locked = connection->exec_prepared(kLockSequence, {});
+  const int64_t last_sequence = locked.int64(0, 0);
+  const std::string base = std::to_string(last_sequence);
+  const std::string now = std::to_string(now_ms);
+  const std::string_view params[] = {base, now};
+  const PgResult result = connection->exec_prepared(kCreateStaged, params);
+
+  outcomes.resize(orders.size());
+  std::vector<bool> answered(orders.size(), false);
+  int64_t created = 0;
+  for (int row = 0; row < result.rows(); ++row) {
+    const auto pos = static_cast<std::size_t>(result.int64(row, 1));
+    if (pos >= orders.size() || answered[pos]) {
+      throw StorageError("unexpected position in the bulk insert's answer", false);
+    }
+    answered[pos] = true;
+    CreateOutcome& outcome = outcomes[pos];
+    NewOrder& request = orders[pos];
+    if (result.text(row, 0) == "n") {
+      ++created;
+      outcome.kind = CreateOutcome::Kind::kCreated;
+      outcome.order = Order{std::move(request.id),
+                            std::move(request.customer_id),
+                            request.total,
+                            OrderStatus::kCreated,
+                            now_ms,
+                            now_ms,
+                            result.int64(row, 2)};
+      continue;
+    }
+    outcome.order = Order{request.id,
+                          std::string(result.text(row, 3)),
+                          static_cast<float>(result.float8(row, 4)),
+                          stored_status(result.text(row, 5)),
+                          result.int64(row, 6),
+                          result.int64(row, 7),
+                          result.int64(row, 2)};
+    outcome.kind = same_content(outcome.order, request) ? CreateOutcome::Kind::kExisting
+                                                        : CreateOutcome::Kind::kConflict;
+  }
+  // Positions without an answer repeat an id created earlier in this batch; they are compared
+  // with that order (only a batch with repeated ids pays for the map).
+  if (static_cast<std::size_t>(result.rows()) < orders.size()) {
+    std::unordered_map<std::string_view, std::size_t> created_at_position;
+    for (std::size_t pos = 0; pos < orders.size(); ++pos) {
+      if (answered[pos] && outcomes[pos].kind == CreateOutcome::Kind::kCreated) {
+        created_at_position.emplace(outcomes[pos].order.id, pos);
+      }
+    }
+    for (std::size_t pos = 0; pos < orders.size(); ++pos) {
+      if (answered[pos]) continue;
+      const auto first = created_at_position.find(orders[pos].id);
+      if (first == created_at_position.end() || first->second >= pos) {
+        throw StorageError("order " + orders[pos].id + " was neither inserted nor found", false);
+      }
+      outcomes[pos].order = outcomes[first->second].order;
+      outcomes[pos].kind = same_content(outcomes[pos].order, orders[pos])
+                               ? CreateOutcome::Kind::kExisting
+                               : CreateOutcome::Kind::kConflict;
+    }
+  }
+
+  if (created == 0) {
+    transaction.commit();  // nothing to announce; the counter stays as it was
+    return outcomes;
+  }
+  const int64_t first = last_sequence + 1;
+  const int64_t last = last_sequence + created;
+  transaction.commit("UPDATE event_sequence SET last_seq = " + std::to_string(last) + "; NOTIFY " +
+                     std::string(kPgEventsChannel) + ", '" + format_pg_events_payload(first, last) +
+                     "'");
+  return outcomes;
+}
+
+StatusChangeOutcome PgOrderStore::compare_and_set_status(std::string_view order_id,
+                                                         OrderStatus expected, OrderStatus to,
+                                                         int64_t now_ms) {
+  StatusChangeOutcome outcome;
+  auto connection = impl_->pool.acquire();
+  // Early returns roll back, the sequence taken included: nothing was written.
+  PgTransaction transaction(*connection);
+  const PgResult next = connection->exec_prepared(kNextSequence, {});
+  const int64_t seq = next.int64(0, 0);
+  const std::string seq_text = std::to_string(seq);
+  const std::string now = std::to_string(now_ms);
+  const std::string_view params[] = {order_id, to_string(expected), to_string(to), now, seq_text};
+  const PgResult result = connection->exec_prepared(kCompareAndSet, params);
+  if (result.rows() == 0) {
+    outcome.kind = StatusChangeOutcome::Kind::kNotFound;
+    return outcome;
+  }
+  outcome.order = read_order(result, 0);
+  if (result.int64(0, 7) == 0) {
+    outcome.kind = StatusChangeOutcome::Kind::kStale;
+    return outcome;
+  }
+  transaction.commit("NOTIFY " + std::string(kPgEventsChannel) + ", '" +
+                     format_pg_events_payload(seq, seq) + "'");
+  outcome.kind = StatusChangeOutcome::Kind::kChanged;
+  outcome.order.status = to;
+  outcome.order.updated_at_ms = now_ms;
+  outcome.order.sequence = seq;
+  outcome.event = latest_event_of(outcome.order);
+  return outcome;
+}
+
+std::optional<Order> PgOrderStore::find_order(std::string_view order_id) {
+  return impl_->read([&](PgConnection& connection) -> std::optional<Order> {
+    const std::string_view params[] = {order_id};
+    const PgResult result = connection.exec_prepared(kSelectOrder, params);
+    if (result.rows() == 0) return std::nullopt;
+    return read_order(result, 0);
+  });
+}
+
+std::vector<OrderEvent> PgOrderStore::history_page(std::string_view customer_id,
+                                                   int64_t before_sequence, std::size_t limit) {
+  if (limit == 0) return {};
+  return impl_->read([&](PgConnection& connection) {
+    const std::string before = std::to_string(before_sequence);
+    const std::string limit_param = limit_text(limit);
+    const std::string_view params[] = {customer_id, before, limit_param};
+    const PgResult result = connection.exec_prepared(kHistoryPage, params);
+    std::vector<OrderEvent> events;
+    events.reserve(static_cast<std::size_t>(result.rows()));
+    for (int row = 0; row < result.rows(); ++row) {
+      events.push_back(OrderEvent{result.int64(row, 0), std::string(result.text(row, 1)),
+                                  std::string(customer_id), stored_status(result.text(row, 2)),
+                                  result.int64(row, 3)});
+    }
+    return events;
+  });
+}
+
+std::vector<OrderEvent> PgOrderStore::events_after(int64_t after_sequence, std::size_t limit) {
+  if (limit == 0) return {};
+  return impl_->read([&](PgConnection& connection) {
+    const std::string after = std::to_string(after_sequence);
+    const std::string limit_param = limit_text(limit);
+    const std::string_view params[] = {after, limit_param};
+    const PgResult result = connection.exec_prepared(kEventsAfter, params);
+    std::vector<OrderEvent> events;
+    events.reserve(static_cast<std::size_t>(result.rows()));
+    for (int row = 0; row < result.rows(); ++row) {
+      events.push_back(OrderEvent{result.int64(row, 0), std::string(result.text(row, 1)),
+                                  std::string(result.text(row, 2)),
+                                  stored_status(result.text(row, 3)), result.int64(row, 4)});
+    }
+    return events;
+  });
+}
+
+}  // namespace orderstream::storage
