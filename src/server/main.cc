@@ -26,6 +26,7 @@
 #include "observability/metered_order_store.h"
 #include "observability/metrics_endpoint.h"
 #include "storage/order_store_factory.h"
+#include "storage/pg_change_feed.h"
 #include "transport/library_logs.h"
 #include "transport/listen_address.h"
 #include "transport/server.h"
@@ -196,8 +197,20 @@ int main(int argc, char** argv) {
         storage::open_order_store(db, store_options, pg_options);
     observability::MeteredOrderStore metered_store(*store, *registry);
     EventHub hub(fanout_threads, server_options.thread_priority_boost);
-    OrderService orders(metered_store, hub);
+    // On PostgreSQL every delivery goes through the change feed, which sees the commits of
+    // every replica in sequence order; this process's own commits reach it directly.
+    std::unique_ptr<storage::PgChangeFeed> feed;
+    if (storage::is_postgres_url(db)) {
+      feed = std::make_unique<storage::PgChangeFeed>(
+          storage::PgChangeFeedOptions{db, pg_options.statement_timeout_ms, {}}, hub,
+          [&hub] { return hub.subscription_count() > 0; });
+    }
+    OrderService orders(metered_store,
+                        feed ? feed->local_commits() : static_cast<EventPublisher&>(hub));
     transport::OrderServer server(server_options, orders, hub);
+    if (feed) {
+      feed->start([&server](bool available) { server.set_storage_available(available); });
+    }
     std::optional<observability::MetricsEndpoint> metrics;
     if (!metrics_listen.empty()) {
       metrics.emplace(metrics_listen,
@@ -209,6 +222,8 @@ int main(int argc, char** argv) {
     int signo = 0;
     sigwait(&signals, &signo);
     OS_LOG(kInfo) << "received " << (signo == SIGINT ? "SIGINT" : "SIGTERM");
+    // The feed reports to the server: it stops first. Open streams end at shutdown anyway.
+    if (feed) feed->stop();
     server.shutdown(std::chrono::milliseconds(shutdown_grace_ms));
   } catch (const StorageError& e) {
     OS_LOG(kError) << "cannot open the database: " << e.what();

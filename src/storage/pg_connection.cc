@@ -77,10 +77,25 @@ double PgResult::float8(int row, int column) const {
   return std::strtod(PQgetvalue(result_, row, column), nullptr);
 }
 
-PgConnection::PgConnection(const std::string& url, int64_t statement_timeout_ms) {
-  // The URL comes last: whatever it sets wins over these defaults (expand_dbname).
-  const char* const keywords[] = {"connect_timeout", "application_name", "dbname", nullptr};
-  const char* const values[] = {"5", "orderstream", url.c_str(), nullptr};
+PgConnection::PgConnection(const std::string& url, int64_t statement_timeout_ms,
+                           std::string_view application_name) {
+  // Keywords are applied in order and the URL (expand_dbname) sets what it names: the defaults
+  // before it are the URL's to override, an application_name after it wins over the URL's.
+  const std::string name(application_name);
+  const char* keywords[] = {"connect_timeout",
+                            "application_name",
+                            "keepalives",
+                            "keepalives_idle",
+                            "keepalives_interval",
+                            "keepalives_count",
+                            "dbname",
+                            nullptr,
+                            nullptr};
+  const char* values[] = {"5", "orderstream", "1", "10", "5", "3", url.c_str(), nullptr, nullptr};
+  if (!name.empty()) {
+    keywords[7] = "application_name";
+    values[7] = name.c_str();
+  }
   char* parse_error = nullptr;
   PQconninfoOption* parsed = PQconninfoParse(url.c_str(), &parse_error);
   if (parsed == nullptr) {
@@ -106,6 +121,25 @@ PgConnection::PgConnection(const std::string& url, int64_t statement_timeout_ms)
 }
 
 PgConnection::~PgConnection() { PQfinish(conn_); }
+
+int PgConnection::socket() const { return PQsocket(conn_); }
+
+bool PgConnection::consume_input() {
+  if (broken_ || PQconsumeInput(conn_) == 0 || PQstatus(conn_) != CONNECTION_OK) {
+    broken_ = true;
+    return false;
+  }
+  return true;
+}
+
+std::vector<std::string> PgConnection::take_notifications(std::string_view channel) {
+  std::vector<std::string> payloads;
+  while (PGnotify* notice = PQnotifies(conn_)) {
+    if (channel == notice->relname) payloads.emplace_back(notice->extra);
+    PQfreemem(notice);
+  }
+  return payloads;
+}
 
 bool PgConnection::lost() const { return broken_ || PQstatus(conn_) != CONNECTION_OK; }
 

@@ -9,6 +9,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "domain/storage_error.h"
 
@@ -49,9 +50,12 @@ using PgParams = std::span<const std::string_view>;
 class PgConnection {
  public:
   // Connects to `url` (a postgresql:// URL or a key=value string) and sets each session up:
-  // `statement_timeout_ms` bounds every statement (0: none). Throws a transient StorageError
-  // when the server cannot be reached, so that a caller retrying later may succeed.
-  PgConnection(const std::string& url, int64_t statement_timeout_ms);
+  // `statement_timeout_ms` bounds every statement (0: none). A non-empty `application_name`
+  // overrides the URL's (it names the session in pg_stat_activity). TCP keepalives find a peer
+  // that vanished without closing (host down, network cut) within about 25 s. Throws a transient
+  // StorageError when the server cannot be reached, so that a caller retrying later may succeed.
+  PgConnection(const std::string& url, int64_t statement_timeout_ms,
+               std::string_view application_name = {});
   ~PgConnection();
   PgConnection(const PgConnection&) = delete;
   PgConnection& operator=(const PgConnection&) = delete;
@@ -75,6 +79,13 @@ class PgConnection {
   // Rolls back a transaction left open (or failed), without throwing; a connection on which
   // that fails is marked unusable.
   void end_transaction_quietly();
+
+  // For a LISTEN session: the socket to wait on for notifications.
+  int socket() const;
+  // Reads whatever the server sent without blocking; false once the connection is lost.
+  bool consume_input();
+  // The payloads of the notifications on `channel` read so far, oldest first (others dropped).
+  std::vector<std::string> take_notifications(std::string_view channel);
 
   // Marks the connection unusable, so that the pool replaces it.
   void discard() { broken_ = true; }

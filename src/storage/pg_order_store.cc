@@ -14,6 +14,7 @@
 #include "storage/pg_connection.h"
 #include "storage/pg_connection_pool.h"
 #include "storage/pg_events_channel.h"
+#include "storage/pg_events_query.h"
 
 namespace orderstream::storage {
 namespace {
@@ -154,11 +155,6 @@ constexpr const char* kHistoryPageSql =
     "SELECT seq, order_id, event_type, ts FROM order_events "
     "WHERE customer_id = $1::text AND seq < $2::int8 ORDER BY seq DESC LIMIT $3::int8";
 
-constexpr const char* kEventsAfter = "events_after";
-constexpr const char* kEventsAfterSql =
-    "SELECT seq, order_id, customer_id, event_type, ts FROM order_events "
-    "WHERE seq > $1::int8 ORDER BY seq LIMIT $2::int8";
-
 void prepare_session(PgConnection& connection) {
   connection.exec(kCreateStage);
   connection.prepare(kLockSequence, kLockSequenceSql);
@@ -167,7 +163,7 @@ void prepare_session(PgConnection& connection) {
   connection.prepare(kCompareAndSet, kCompareAndSetSql);
   connection.prepare(kSelectOrder, kSelectOrderSql);
   connection.prepare(kHistoryPage, kHistoryPageSql);
-  connection.prepare(kEventsAfter, kEventsAfterSql);
+  prepare_events_queries(connection);
 }
 
 // Creates the schema in an empty database, or checks the version of an existing one. The
@@ -467,18 +463,7 @@ std::vector<OrderEvent> PgOrderStore::history_page(std::string_view customer_id,
 std::vector<OrderEvent> PgOrderStore::events_after(int64_t after_sequence, std::size_t limit) {
   if (limit == 0) return {};
   return impl_->read([&](PgConnection& connection) {
-    const std::string after = std::to_string(after_sequence);
-    const std::string limit_param = limit_text(limit);
-    const std::string_view params[] = {after, limit_param};
-    const PgResult result = connection.exec_prepared(kEventsAfter, params);
-    std::vector<OrderEvent> events;
-    events.reserve(static_cast<std::size_t>(result.rows()));
-    for (int row = 0; row < result.rows(); ++row) {
-      events.push_back(OrderEvent{result.int64(row, 0), std::string(result.text(row, 1)),
-                                  std::string(result.text(row, 2)),
-                                  stored_status(result.text(row, 3)), result.int64(row, 4)});
-    }
-    return events;
+    return read_events_after(connection, after_sequence, limit);
   });
 }
 

@@ -86,6 +86,11 @@ OrderServer::OrderServer(ServerOptions options, OrderService& orders, EventHub& 
   OS_LOG(kInfo) << "serving " << kServiceName << " on " << target();
 }
 
+void OrderServer::set_storage_available(bool available) {
+  OS_LOG(kInfo) << "health: " << (available ? "SERVING" : "NOT_SERVING (storage unreachable)");
+  server_->GetHealthCheckService()->SetServingStatus(available);
+}
+
 OrderServer::~OrderServer() { shutdown(std::chrono::milliseconds(0)); }
 
 std::string OrderServer::target() const {

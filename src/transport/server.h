@@ -58,6 +58,11 @@ class OrderServer {
   std::size_t active_imports() const { return imports_.active(); }
   const TransportCounters& counters() const { return counters_; }
 
+  // Health of every service (the server's "" and the order service): SERVING while the storage
+  // can be reached, NOT_SERVING while it cannot, so that a load balancer sends calls to another
+  // replica meanwhile. Thread-safe; ignored after shutdown().
+  void set_storage_available(bool available);
+
   // Health NOT_SERVING, open streams finished with UNAVAILABLE, then gRPC shutdown waiting at
   // most `grace` for calls in flight; then the executor drains. Idempotent.
   void shutdown(std::chrono::milliseconds grace = std::chrono::seconds(5));
