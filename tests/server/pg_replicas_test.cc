@@ -41,6 +41,10 @@ class PgReplicasTest : public ::testing::Test {
   std::optional<std::string> url_;
 };
 
+ServerProcessOptions on_database(const std::string& url) {
+  return ServerProcessOptions{.extra_args = {}, .db = url};
+}
+
 std::shared_ptr<grpc::Channel> channel_of(const ServerProcess& server) {
   return grpc::CreateChannel(server.target(), grpc::InsecureChannelCredentials());
 }
@@ -182,8 +186,8 @@ bool terminate_listener(storage::PgConnection& admin, pid_t pid) {
 
 TEST_F(PgReplicasTest, WatcherOnBSeesWhatACommits) {
   PgTestSchema schema(*url_);
-  ServerProcess a({"--db", schema.url()});
-  ServerProcess b({"--db", schema.url()});
+  ServerProcess a(on_database(schema.url()));
+  ServerProcess b(on_database(schema.url()));
   auto stub_a = stub_of(a);
   auto stub_b = stub_of(b);
   Watcher watcher(b);
@@ -213,8 +217,8 @@ TEST_F(PgReplicasTest, WatcherOnBSeesWhatACommits) {
 
 TEST_F(PgReplicasTest, BulkImportOnAWhileBStreamsHistoryAndWatches) {
   PgTestSchema schema(*url_);
-  ServerProcess a({"--db", schema.url()});
-  ServerProcess b({"--db", schema.url()});
+  ServerProcess a(on_database(schema.url()));
+  ServerProcess b(on_database(schema.url()));
   auto stub_a = stub_of(a);
   auto stub_b = stub_of(b);
   constexpr int kOrders = 20'000;
@@ -270,8 +274,8 @@ TEST_F(PgReplicasTest, BulkImportOnAWhileBStreamsHistoryAndWatches) {
 
 TEST_F(PgReplicasTest, TerminatedListeningSessionLosesAndRepeatsNothing) {
   PgTestSchema schema(*url_);
-  ServerProcess a({"--db", schema.url()});
-  ServerProcess b({"--db", schema.url()});
+  ServerProcess a(on_database(schema.url()));
+  ServerProcess b(on_database(schema.url()));
   auto stub_a = stub_of(a);
   constexpr int kOrders = 100;
   const auto id = [](int i) { return "W-" + std::to_string(i); };
@@ -310,8 +314,8 @@ TEST_F(PgReplicasTest, TerminatedListeningSessionLosesAndRepeatsNothing) {
 // read directly in sequence order) never see a sequence appear below one they already saw.
 TEST_F(PgReplicasTest, ConcurrentWritersOnTwoReplicasNeverShowASequenceBelowOneSeen) {
   PgTestSchema schema(*url_);
-  ServerProcess a({"--db", schema.url()});
-  ServerProcess b({"--db", schema.url()});
+  ServerProcess a(on_database(schema.url()));
+  ServerProcess b(on_database(schema.url()));
   constexpr int kPerWriter = 150;
   std::atomic<int> writers_done{0};
   std::atomic<int> failures{0};
@@ -370,10 +374,10 @@ TEST_F(PgReplicasTest, ConcurrentWritersOnTwoReplicasNeverShowASequenceBelowOneS
 
 TEST_F(PgReplicasTest, ReplicaKilledMidImportThenRetriedLeavesOneCopyOfEachOrder) {
   PgTestSchema schema(*url_);
-  ServerProcess b({"--db", schema.url()});
+  ServerProcess b(on_database(schema.url()));
   constexpr int kOrders = 30'000;
   {
-    ServerProcess a({"--db", schema.url()});
+    ServerProcess a(on_database(schema.url()));
     auto stub_a = stub_of(a);
     pb::BulkProcessResult result;
     grpc::ClientContext context;
@@ -454,8 +458,8 @@ bool wait_for_health(health::Health::Stub& stub,
 TEST_F(PgReplicasTest, HealthFollowsTheDatabaseAndFanOutResumes) {
   PgThrowawayCluster cluster;
   ASSERT_TRUE(cluster.ok());
-  ServerProcess a({"--db", cluster.url()});
-  ServerProcess b({"--db", cluster.url()});
+  ServerProcess a(on_database(cluster.url()));
+  ServerProcess b(on_database(cluster.url()));
   auto stub_a = stub_of(a);
   auto health_b = health::Health::NewStub(channel_of(b));
   ASSERT_TRUE(create(*stub_a, "ORD-1", "judy").ok());
