@@ -105,7 +105,9 @@ class Watcher {
         updates_.push_back(update);
         changed_.notify_all();
       }
+      grpc::Status ended = stream_->Finish();
       std::lock_guard lock(mutex_);
+      ended_status_ = ended;
       ended_ = true;
       changed_.notify_all();
     });
@@ -113,7 +115,6 @@ class Watcher {
   ~Watcher() {
     context_.TryCancel();
     reader_.join();
-    stream_->Finish();
   }
 
   bool watch(const std::string& order_id) {
@@ -127,6 +128,12 @@ class Watcher {
     std::unique_lock lock(mutex_);
     return changed_.wait_for(lock, kWait, [&] { return updates_.size() >= count || ended_; }) &&
            updates_.size() >= count;
+  }
+
+  // How the stream ended, once it has (OK while it runs).
+  grpc::Status status() const {
+    std::lock_guard lock(mutex_);
+    return ended_status_;
   }
 
   std::vector<pb::OrderUpdate> updates() const {
@@ -143,6 +150,7 @@ class Watcher {
   std::condition_variable changed_;
   std::vector<pb::OrderUpdate> updates_;
   bool ended_ = false;
+  grpc::Status ended_status_;
 };
 
 // Sends `count` orders BULK-<first>.. for `customer` on one import stream and returns its status.
@@ -475,7 +483,7 @@ TEST_F(PgReplicasTest, HealthFollowsTheDatabaseAndFanOutResumes) {
   ASSERT_TRUE(cluster.start());
   EXPECT_TRUE(wait_for_health(*health_b, health::HealthCheckResponse::SERVING));
   ASSERT_TRUE(set_status(*stub_a, "ORD-1", "SHIPPED").ok());
-  ASSERT_TRUE(watcher.wait_for(2));
+  ASSERT_TRUE(watcher.wait_for(2)) << watcher.status().error_message() << "\n" << b.log();
   const auto updates = watcher.updates();
   ASSERT_EQ(updates.size(), 2u);
   EXPECT_EQ(updates[1].status(), "SHIPPED");
