@@ -61,12 +61,16 @@ running() {
   [ -f "$data/PG_VERSION" ] && as_owner "$bindir/pg_ctl" -D "$data" status >/dev/null 2>&1
 }
 
-# A port nobody listens on now. Another program may still take it before the server binds, so
-# start() retries with another port when the bind fails.
+# A port nobody listens on now, below the kernel's range for ephemeral ports, so that no
+# program binding port 0 or connecting out gets it while a stopped cluster waits to restart on
+# it. Another program may still take it before the server binds, so start() retries with
+# another port when the bind fails.
 pick_port() {
-  local port
+  local port low=32768
+  read -r low _ </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || true
+  [ "$low" -gt 11024 ] || low=32768
   for _ in $(seq 1 50); do
-    port=$((20000 + RANDOM % 40000))
+    port=$((low - 10000 + RANDOM % 10000))
     if ! ss -Hltn "sport = :$port" 2>/dev/null | grep -q .; then
       echo "$port"
       return

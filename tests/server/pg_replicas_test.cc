@@ -468,6 +468,8 @@ TEST_F(PgReplicasTest, HealthFollowsTheDatabaseAndFanOutResumes) {
   ASSERT_TRUE(cluster.ok());
   ServerProcess a(on_database(cluster.url()));
   ServerProcess b(on_database(cluster.url()));
+  // Every step after the outage starts depends on both servers' view of the database.
+  const auto logs = [&] { return "\n--- replica A:\n" + a.log() + "\n--- replica B:\n" + b.log(); };
   auto stub_a = stub_of(a);
   auto health_b = health::Health::NewStub(channel_of(b));
   ASSERT_TRUE(create(*stub_a, "ORD-1", "judy").ok());
@@ -476,18 +478,20 @@ TEST_F(PgReplicasTest, HealthFollowsTheDatabaseAndFanOutResumes) {
   ASSERT_TRUE(watcher.wait_for(1));
   EXPECT_EQ(health_of(*health_b), health::HealthCheckResponse::SERVING);
 
-  ASSERT_TRUE(cluster.stop());
-  EXPECT_TRUE(wait_for_health(*health_b, health::HealthCheckResponse::NOT_SERVING));
-  EXPECT_EQ(set_status(*stub_a, "ORD-1", "SHIPPED").error_code(), grpc::StatusCode::UNAVAILABLE);
+  ASSERT_TRUE(cluster.stop()) << cluster.log();
+  EXPECT_TRUE(wait_for_health(*health_b, health::HealthCheckResponse::NOT_SERVING)) << logs();
+  const grpc::Status during = set_status(*stub_a, "ORD-1", "SHIPPED");
+  EXPECT_EQ(during.error_code(), grpc::StatusCode::UNAVAILABLE) << during.error_message() << logs();
 
-  ASSERT_TRUE(cluster.start());
-  EXPECT_TRUE(wait_for_health(*health_b, health::HealthCheckResponse::SERVING));
-  ASSERT_TRUE(set_status(*stub_a, "ORD-1", "SHIPPED").ok());
-  ASSERT_TRUE(watcher.wait_for(2)) << watcher.status().error_message() << "\n" << b.log();
+  ASSERT_TRUE(cluster.start()) << cluster.log();
+  EXPECT_TRUE(wait_for_health(*health_b, health::HealthCheckResponse::SERVING)) << logs();
+  const grpc::Status after = set_status(*stub_a, "ORD-1", "SHIPPED");
+  ASSERT_TRUE(after.ok()) << after.error_message() << logs();
+  ASSERT_TRUE(watcher.wait_for(2)) << watcher.status().error_message() << logs();
   const auto updates = watcher.updates();
   ASSERT_EQ(updates.size(), 2u);
   EXPECT_EQ(updates[1].status(), "SHIPPED");
-  EXPECT_NE(b.log().find("health: NOT_SERVING"), std::string::npos) << b.log();
+  EXPECT_NE(b.log().find("health: NOT_SERVING"), std::string::npos) << logs();
 }
 
 }  // namespace

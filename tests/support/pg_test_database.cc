@@ -8,6 +8,7 @@
 #include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <random>
 
 #include "support/server_process.h"
@@ -45,6 +46,10 @@ std::optional<std::string> pg_test_url() {
     std::ifstream in(file);
     std::string url;
     if (std::getline(in, url) && !url.empty()) return url;
+    // ctest names the file only for tests that require its fixture: without it they would skip
+    // and pass unseen.
+    ADD_FAILURE() << "no PostgreSQL URL in " << file
+                  << ": the ctest fixture postgres.cluster_start did not start the cluster";
   }
   return std::nullopt;
 }
@@ -112,6 +117,13 @@ bool PgThrowawayCluster::stop() {
   return run_command({"/bin/bash", ORDERSTREAM_PG_CLUSTER_SCRIPT, "stop", dir_ + "/cluster"}, "",
                      120'000)
              .exit_code == 0;
+}
+
+std::string PgThrowawayCluster::log() const {
+  std::ifstream in(dir_ + "/cluster/server.log");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  constexpr std::size_t kTail = 4000;
+  return text.size() > kTail ? text.substr(text.size() - kTail) : text;
 }
 
 bool PgThrowawayCluster::start() {

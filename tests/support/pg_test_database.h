@@ -53,6 +53,8 @@ class PgThrowawayCluster {
   const std::string& url() const { return url_; }
   bool stop();
   bool start();
+  // The tail of the cluster's server log, for a failure message.
+  std::string log() const;
 
  private:
   std::string dir_;
