@@ -8,6 +8,7 @@ packages=(
   libgrpc++-dev protobuf-compiler-grpc protobuf-compiler libprotobuf-dev grpc-proto libabsl-dev
   libsqlite3-dev libcli11-dev prometheus-cpp-dev
   libpq-dev postgresql-15
+  libssl-dev openssl
   libgtest-dev libgmock-dev
   clang-14 libclang-rt-14-dev  # libFuzzer and the sanitizers of scripts/fuzz.sh
   clang-format ccache

@@ -25,10 +25,22 @@ struct ClientOptions {
   std::optional<std::chrono::milliseconds> deadline;
   OutputFormat output = OutputFormat::kText;
   int max_message_bytes = kDefaultMaxMessageBytes;
+  // TLS when `tls` is set (--tls, or implied by --ca or --cert): the server's certificate is
+  // checked against `ca_pem`, or the system's roots when it is empty; `cert_pem` and `key_pem`
+  // are the client's own certificate for servers that require one (mutual TLS). The files are
+  // read while parsing, so an unreadable one is a usage error.
+  bool tls = false;
+  std::string ca_pem;
+  std::string cert_pem;
+  std::string key_pem;
+  // Sent as 'authorization: Bearer <token>' on every call when non-empty: from --token-file, else
+  // the ORDERSTREAM_TOKEN environment variable. Never printed.
+  std::string token;
 };
 
-// Registers --target, --deadline, --output and --max-message-bytes on `command` (the app or a
-// subcommand), in a group of their own in the help text.
+// Registers --target, --deadline, --output, --max-message-bytes, the TLS flags (--tls, --ca,
+// --cert, --key) and --token-file on `command` (the app or a subcommand), in a group of their
+// own in the help text.
 void add_client_options(CLI::App& command, ClientOptions& options);
 
 }  // namespace orderstream::cli

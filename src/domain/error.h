@@ -16,6 +16,8 @@ enum class ErrorCode {
   kAlreadyExists,
   kFailedPrecondition,
   kResourceExhausted,
+  kUnauthenticated,   // no credentials, or ones the server does not know
+  kPermissionDenied,  // known caller, not allowed to do this
   kUnavailable,
   kInternal,
 };

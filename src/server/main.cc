@@ -6,15 +6,21 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <iostream>
+#include <iterator>
 #include <memory>
 #include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "auth/exposure.h"
+#include "auth/token_hash.h"
+#include "auth/token_table.h"
 #include "common/library_debug_checks.h"
 #include "common/log.h"
 #include "common/malloc_arenas.h"
@@ -51,6 +57,19 @@ void write_port_file(const std::string& path, int port) {
   const std::string partial = path + ".partial";
   std::ofstream(partial) << port << "\n";
   std::rename(partial.c_str(), path.c_str());
+}
+
+// `orderstream-server hash-token`: the digest of the token on stdin, for the tokens file. Trailing
+// whitespace (the newline of `echo`) is not part of the token, as the CLI strips it too.
+int hash_token() {
+  std::string token((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
+  while (!token.empty() && std::isspace(static_cast<unsigned char>(token.back()))) token.pop_back();
+  if (token.empty()) {
+    std::cerr << "hash-token: no token on stdin\n";
+    return kExitUsage;
+  }
+  std::cout << orderstream::auth::sha256_hex(token) << "\n";
+  return 0;
 }
 
 }  // namespace
@@ -143,6 +162,60 @@ int main(int argc, char** argv) {
                  "cancelled")
       ->capture_default_str()
       ->check(CLI::Range(0, 3600 * 1000));
+  transport::ServerTls tls;
+  bool insecure = false;
+  auto* tls_cert = app.add_option("--tls-cert", tls.cert_file,
+                                  "PEM certificate chain to serve TLS with (reloaded when it "
+                                  "changes, see --tls-reload-seconds)")
+                       ->check(CLI::ExistingFile);
+  auto* tls_key =
+      app.add_option("--tls-key", tls.key_file, "PEM private key of --tls-cert (unencrypted)")
+          ->check(CLI::ExistingFile);
+  tls_cert->needs(tls_key);
+  tls_key->needs(tls_cert);
+  app.add_option("--tls-client-ca", tls.client_ca_file,
+                 "PEM CA bundle: clients must present a certificate it signed (mutual TLS)")
+      ->check(CLI::ExistingFile)
+      ->needs(tls_cert);
+  app.add_option("--tls-reload-seconds", tls.reload_seconds,
+                 "how often the TLS files are read again; a renewed certificate is used from "
+                 "the next connection on, without a restart")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 86400));
+  std::string tokens_file;
+  app.add_option("--tokens", tokens_file,
+                 "bearer tokens file: one '<sha256-hex> <role>' per line, role admin or "
+                 "customer:<id> (docs/SECURITY.md); without it every caller is an admin")
+      ->check(CLI::ExistingFile);
+  transport::Limits& limits = server_options.limits;
+  app.add_option("--max-subscriptions-per-stream", limits.subscriptions_per_stream,
+                 "distinct orders one watch stream may subscribe to")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{1}, std::size_t{100'000'000}));
+  app.add_option("--max-watch-requests-per-second", limits.watch_requests_per_second,
+                 "subscription requests per second one watch stream may send, after a burst of "
+                 "--max-watch-request-burst")
+      ->capture_default_str()
+      ->check(CLI::Range(0.001, 1e9));
+  app.add_option("--max-watch-request-burst", limits.watch_request_burst,
+                 "subscription requests one watch stream may send at once")
+      ->capture_default_str()
+      ->check(CLI::Range(1.0, 1e9));
+  app.add_option("--max-streams-per-connection", limits.streams_per_connection,
+                 "concurrent history, import and watch streams on one client connection")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{1}, std::size_t{10'000'000}));
+  app.add_option("--max-streams-per-customer", limits.streams_per_customer,
+                 "concurrent streams of one customer token, over all its connections")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{1}, std::size_t{10'000'000}));
+  app.add_option("--max-bulk-orders-per-stream", limits.bulk_orders_per_stream,
+                 "orders one import stream may send")
+      ->capture_default_str()
+      ->check(CLI::Range(int64_t{1}, int64_t{1} << 50));
+  app.add_flag("--insecure", insecure,
+               "allow a listen address reachable from other hosts without TLS or without "
+               "caller authentication (refused otherwise)");
   app.add_option("--port-file", port_file,
                  "write the bound port to this file once serving (for scripts and tests)");
   std::string log_format = "text";
@@ -158,12 +231,15 @@ int main(int argc, char** argv) {
   app.add_option("--metrics-port-file", metrics_port_file,
                  "write the metrics endpoint's bound port to this file, before --port-file");
   app.set_version_flag("--version", "orderstream-server " ORDERSTREAM_VERSION);
+  CLI::App* hash_command = app.add_subcommand(
+      "hash-token", "print the SHA-256 of the token read from stdin, for the --tokens file");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
     // Help and --version exit 0; every other parse error is a usage error, 2 as in the CLI.
     return app.exit(error) == 0 ? 0 : kExitUsage;
   }
+  if (hash_command->parsed()) return hash_token();
   if (auto invalid = transport::invalid_listen_address(server_options.listen)) {
     std::fprintf(stderr, "%s\nRun with --help for more information.\n", invalid->c_str());
     return kExitUsage;
@@ -173,6 +249,30 @@ int main(int argc, char** argv) {
       // The same rules as --listen, named after this flag.
       std::fprintf(stderr, "--metrics-%s\nRun with --help for more information.\n",
                    invalid->c_str() + 2);
+      return kExitUsage;
+    }
+  }
+  if (!tls.cert_file.empty()) server_options.tls = tls;
+  if (auto refusal = auth::exposure_refusal(
+          {.listen = server_options.listen,
+           .tls = server_options.tls.has_value(),
+           .authenticates_callers = !tokens_file.empty() || !tls.client_ca_file.empty(),
+           .insecure = insecure})) {
+    std::fprintf(stderr, "orderstream-server: refusing to start: %s\n", refusal->c_str());
+    return kExitUsage;
+  }
+  if (!tokens_file.empty()) {
+    if (server_options.bench_transport) {
+      std::fprintf(stderr,
+                   "orderstream-server: --bench-transport serves without authentication and "
+                   "cannot be combined with --tokens\n");
+      return kExitUsage;
+    }
+    try {
+      server_options.tokens =
+          std::make_shared<const auth::TokenTable>(auth::TokenTable::load(tokens_file));
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "orderstream-server: %s\n", e.what());
       return kExitUsage;
     }
   }

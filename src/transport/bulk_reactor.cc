@@ -4,6 +4,7 @@
 #include <limits>
 #include <utility>
 
+#include "auth/access_rules.h"
 #include "common/log.h"
 #include "domain/order_validation.h"
 #include "transport/proto_mapping.h"
@@ -20,16 +21,17 @@ int32_t clamp_count(int64_t count) {
 
 }  // namespace
 
-BulkReactor* BulkReactor::start(ReactorContext context,
+BulkReactor* BulkReactor::start(ReactorContext context, StreamGrant grant,
                                 ::ecommerce::orders::BulkProcessResult* result) {
-  auto* reactor = new BulkReactor(context, result);
+  auto* reactor = new BulkReactor(context, std::move(grant), result);
   std::lock_guard lock(reactor->mutex_);
   if (reactor->register_locked()) reactor->StartRead(&reactor->read_buffer_);
   return reactor;
 }
 
-BulkReactor::BulkReactor(ReactorContext context, ::ecommerce::orders::BulkProcessResult* result)
-    : ManagedStream(context), result_(result), lease_(context.imports) {}
+BulkReactor::BulkReactor(ReactorContext context, StreamGrant grant,
+                         ::ecommerce::orders::BulkProcessResult* result)
+    : ManagedStream(context, std::move(grant)), result_(result), lease_(context.imports) {}
 
 void BulkReactor::OnReadDone(bool ok) {
   std::lock_guard lock(mutex_);
@@ -40,7 +42,13 @@ void BulkReactor::OnReadDone(bool ok) {
     maybe_respond_locked();
     return;
   }
-  ++received_;
+  if (++received_ > context_.limits.bulk_orders_per_stream) {
+    finish_locked({grpc::StatusCode::RESOURCE_EXHAUSTED,
+                   "Too many orders on one import stream (limit " +
+                       std::to_string(context_.limits.bulk_orders_per_stream) +
+                       "); orders committed so far are kept: send the rest on another stream"});
+    return;
+  }
   if (!parse_request(read_buffer_, request_)) {
     // Orders before it stay counted and committed as usual; the client learns the import stopped
     // at this message.
@@ -56,6 +64,12 @@ void BulkReactor::OnReadDone(bool ok) {
   assign_new_order(request_, order);
   if (auto reason = validate_new_order(order)) {
     tally_.add_failure(invalid_order_message(order.id, received_, *reason));
+  } else if (auto denied = auth::check_create(grant_.caller, order)) {
+    // Not counted as one failed order: the token is being used for another customer, which
+    // ends the import. Orders committed so far are the caller's own and stay.
+    finish_locked({grpc::StatusCode::PERMISSION_DENIED,
+                   "Order #" + std::to_string(received_) + ": " + denied->message});
+    return;
   } else {
     pending_.push_back(std::move(order));
   }

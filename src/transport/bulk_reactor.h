@@ -25,14 +25,16 @@ using BulkStream = grpc::ServerReadReactor<grpc::ByteBuffer>;
 
 class BulkReactor final : public ManagedStream<BulkReactor, BulkStream> {
  public:
-  static BulkReactor* start(ReactorContext context, ::ecommerce::orders::BulkProcessResult* result);
+  static BulkReactor* start(ReactorContext context, StreamGrant grant,
+                            ::ecommerce::orders::BulkProcessResult* result);
 
   void OnReadDone(bool ok) override;
 
  private:
   friend class RefCounted<BulkReactor>;
   friend class ManagedStream<BulkReactor, BulkStream>;
-  BulkReactor(ReactorContext context, ::ecommerce::orders::BulkProcessResult* result);
+  BulkReactor(ReactorContext context, StreamGrant grant,
+              ::ecommerce::orders::BulkProcessResult* result);
   ~BulkReactor() override = default;
 
   void commit_locked();

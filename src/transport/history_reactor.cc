@@ -3,6 +3,7 @@
 #include <limits>
 #include <utility>
 
+#include "auth/access_rules.h"
 #include "domain/order_validation.h"
 #include "transport/proto_mapping.h"
 #include "transport/request_parsing.h"
@@ -17,23 +18,26 @@ constexpr std::size_t kPageSize = 1024;
 
 }  // namespace
 
-HistoryReactor* HistoryReactor::start(ReactorContext context, const grpc::ByteBuffer& request) {
+HistoryReactor* HistoryReactor::start(ReactorContext context, StreamGrant grant,
+                                      const grpc::ByteBuffer& request) {
   ::ecommerce::orders::UserID user;
   const bool parsed = parse_request(request, user);
-  auto* reactor = new HistoryReactor(context, std::move(*user.mutable_id()));
+  auto* reactor = new HistoryReactor(context, std::move(grant), std::move(*user.mutable_id()));
   std::lock_guard lock(reactor->mutex_);
   if (!parsed) {
     reactor->finish_locked(unparsable_request(user.GetTypeName()));
   } else if (auto invalid = invalid_id_error("UserID.id", reactor->customer_id_)) {
     reactor->finish_locked(to_grpc_status(*invalid));
+  } else if (auto denied = auth::check_history(reactor->grant_.caller, reactor->customer_id_)) {
+    reactor->finish_locked(to_grpc_status(*denied));
   } else if (reactor->register_locked()) {
     reactor->fetch_locked();
   }
   return reactor;
 }
 
-HistoryReactor::HistoryReactor(ReactorContext context, std::string customer_id)
-    : ManagedStream(context),
+HistoryReactor::HistoryReactor(ReactorContext context, StreamGrant grant, std::string customer_id)
+    : ManagedStream(context, std::move(grant)),
       customer_id_(std::move(customer_id)),
       next_before_sequence_(std::numeric_limits<int64_t>::max()) {}
 

@@ -22,7 +22,8 @@ class HistoryReactor final
  public:
   // Starts the reactor for the request's bytes (parsed here: transport/request_parsing.h); gRPC
   // owns it from the returned pointer until OnDone.
-  static HistoryReactor* start(ReactorContext context, const grpc::ByteBuffer& request);
+  static HistoryReactor* start(ReactorContext context, StreamGrant grant,
+                               const grpc::ByteBuffer& request);
 
   void OnWriteDone(bool ok) override;
 
@@ -30,7 +31,7 @@ class HistoryReactor final
   friend class RefCounted<HistoryReactor>;
   friend class ManagedStream<HistoryReactor,
                              grpc::ServerWriteReactor<::ecommerce::orders::OrderEvent>>;
-  HistoryReactor(ReactorContext context, std::string customer_id);
+  HistoryReactor(ReactorContext context, StreamGrant grant, std::string customer_id);
   ~HistoryReactor() override = default;
 
   void fetch_locked();

@@ -1,6 +1,7 @@
 // What every streaming reactor of the order service shares, written once: one mutex over the
 // stream's state, Finish exactly once (finish_locked), registration with the server's stream
-// registry (so shutdown can end the stream and the active count drops in OnDone), cancellation,
+// registry (so shutdown can end the stream and the active count drops in OnDone), the caller
+// and its place under the stream caps (StreamGrant, given back in OnDone), cancellation,
 // and executor tasks that hold a reference so they may outlive OnDone safely.
 //
 // Derived reactors may define, privately with this class as a friend:
@@ -16,6 +17,7 @@
 
 #include "transport/reactor_context.h"
 #include "transport/ref_counted.h"
+#include "transport/stream_admission.h"
 #include "transport/stream_registry.h"
 
 namespace orderstream::transport {
@@ -30,6 +32,7 @@ class ManagedStream : public GrpcReactor, public RegisteredStream, public RefCou
 
   void OnDone() override {
     self().on_done();
+    grant_.ticket.release();
     context_.streams.remove(this);
     this->release();
   }
@@ -40,7 +43,8 @@ class ManagedStream : public GrpcReactor, public RegisteredStream, public RefCou
   }
 
  protected:
-  explicit ManagedStream(ReactorContext context) : context_(context) {}
+  ManagedStream(ReactorContext context, StreamGrant grant)
+      : context_(context), grant_(std::move(grant)) {}
   ~ManagedStream() = default;
 
   static grpc::Status shutting_down() {
@@ -79,6 +83,7 @@ class ManagedStream : public GrpcReactor, public RegisteredStream, public RefCou
   void on_done() {}
 
   const ReactorContext context_;
+  StreamGrant grant_;  // the caller, and the stream's place among the open streams
   std::mutex mutex_;
   bool finish_called_ = false;  // guarded by mutex_
 

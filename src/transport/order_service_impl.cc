@@ -3,10 +3,12 @@
 #include <string>
 #include <utility>
 
+#include "auth/access_rules.h"
 #include "domain/order_validation.h"
 #include "transport/bulk_reactor.h"
 #include "transport/history_reactor.h"
 #include "transport/proto_mapping.h"
+#include "transport/rejected_stream.h"
 #include "transport/request_parsing.h"
 #include "transport/watch_reactor.h"
 
@@ -48,7 +50,17 @@ grpc::ServerUnaryReactor* finish_now(grpc::CallbackServerContext* call,
 
 }  // namespace
 
-OrderServiceImpl::OrderServiceImpl(ReactorContext context) : context_(context) {
+Result<StreamGrant> OrderServiceImpl::admit_stream(grpc::CallbackServerContext* call) {
+  auto caller = authenticator_.authenticate(*call);
+  if (!caller) return caller.error();
+  auto ticket = admission_.admit(call->peer(), caller.value());
+  if (!ticket) return ticket.error();
+  return StreamGrant{std::move(caller.value()), std::move(ticket.value())};
+}
+
+OrderServiceImpl::OrderServiceImpl(ReactorContext context, const CallAuthenticator& authenticator,
+                                   StreamAdmission& admission)
+    : context_(context), authenticator_(authenticator), admission_(admission) {
   using grpc::internal::CallbackBidiHandler;
   using grpc::internal::CallbackClientStreamingHandler;
   using grpc::internal::CallbackServerStreamingHandler;
@@ -88,12 +100,21 @@ OrderServiceImpl::OrderServiceImpl(ReactorContext context) : context_(context) {
 grpc::ServerUnaryReactor* OrderServiceImpl::CreateOrder(grpc::CallbackServerContext* call,
                                                         const ByteBuffer* request,
                                                         pb::OrderResponse* response) {
+  auto caller = authenticator_.authenticate(*call);
+  if (!caller) return finish_now(call, to_grpc_status(caller.error()));
   pb::Order order;
   if (!parse_request(*request, order)) {
     return finish_now(call, unparsable_request(order.GetTypeName()));
   }
+  NewOrder new_order = to_new_order(order);
+  // An invalid order is INVALID_ARGUMENT whoever asks; the batcher validates it again.
+  if (!invalid_order_error(new_order)) {
+    if (auto denied = auth::check_create(caller.value(), new_order)) {
+      return finish_now(call, to_grpc_status(*denied));
+    }
+  }
   grpc::ServerUnaryReactor* reactor = call->DefaultReactor();
-  context_.creates.submit(to_new_order(order), [reactor, response](Result<Order> created) {
+  context_.creates.submit(std::move(new_order), [reactor, response](Result<Order> created) {
     if (!created) {
       reactor->Finish(to_grpc_status(created.error()));
       return;
@@ -107,6 +128,11 @@ grpc::ServerUnaryReactor* OrderServiceImpl::CreateOrder(grpc::CallbackServerCont
 grpc::ServerUnaryReactor* OrderServiceImpl::UpdateOrderStatus(grpc::CallbackServerContext* call,
                                                               const ByteBuffer* request,
                                                               pb::OrderUpdate* response) {
+  auto caller = authenticator_.authenticate(*call);
+  if (!caller) return finish_now(call, to_grpc_status(caller.error()));
+  if (auto denied = auth::check_status_change(caller.value())) {
+    return finish_now(call, to_grpc_status(*denied));
+  }
   pb::OrderStatusChange change;
   if (!parse_request(*request, change)) {
     return finish_now(call, unparsable_request(change.GetTypeName()));
@@ -139,18 +165,34 @@ grpc::ServerUnaryReactor* OrderServiceImpl::GetOrder(grpc::CallbackServerContext
 }
 
 grpc::ServerWriteReactor<pb::OrderEvent>* OrderServiceImpl::GetOrderHistory(
-    grpc::CallbackServerContext* /*call*/, const ByteBuffer* request) {
-  return HistoryReactor::start(context_, *request);
+    grpc::CallbackServerContext* call, const ByteBuffer* request) {
+  auto grant = admit_stream(call);
+  if (!grant) {
+    return RejectedStream<grpc::ServerWriteReactor<pb::OrderEvent>>::start(
+        to_grpc_status(grant.error()));
+  }
+  // Whose history it is, and so whether the caller may read it, is known once parsed there.
+  return HistoryReactor::start(context_, std::move(grant.value()), *request);
 }
 
 grpc::ServerReadReactor<ByteBuffer>* OrderServiceImpl::ProcessBulkOrders(
-    grpc::CallbackServerContext* /*call*/, pb::BulkProcessResult* response) {
-  return BulkReactor::start(context_, response);
+    grpc::CallbackServerContext* call, pb::BulkProcessResult* response) {
+  auto grant = admit_stream(call);
+  if (!grant) {
+    return RejectedStream<grpc::ServerReadReactor<ByteBuffer>>::start(
+        to_grpc_status(grant.error()));
+  }
+  return BulkReactor::start(context_, std::move(grant.value()), response);
 }
 
 grpc::ServerBidiReactor<ByteBuffer, pb::OrderUpdate>* OrderServiceImpl::NotifyOrderUpdates(
-    grpc::CallbackServerContext* /*call*/) {
-  return WatchReactor::start(context_);
+    grpc::CallbackServerContext* call) {
+  auto grant = admit_stream(call);
+  if (!grant) {
+    return RejectedStream<grpc::ServerBidiReactor<ByteBuffer, pb::OrderUpdate>>::start(
+        to_grpc_status(grant.error()));
+  }
+  return WatchReactor::start(context_, std::move(grant.value()));
 }
 
 }  // namespace orderstream::transport

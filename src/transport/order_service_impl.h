@@ -6,18 +6,25 @@
 // answer UNIMPLEMENTED, or take a stream message that fails to parse for the stream's end.
 // Responses stay typed. The methods are registered with the same gRPC handler classes the
 // generated CallbackService uses, with grpc::ByteBuffer as the request type.
+//
+// Every call is authenticated first (CallAuthenticator) and checked against the caller's role
+// (auth/access_rules.h); every stream must also be admitted under the stream caps
+// (StreamAdmission).
 #pragma once
 
 #include <grpcpp/grpcpp.h>
 
 #include "order_service.grpc.pb.h"
+#include "transport/call_authenticator.h"
 #include "transport/reactor_context.h"
+#include "transport/stream_admission.h"
 
 namespace orderstream::transport {
 
 class OrderServiceImpl final : public ::ecommerce::orders::OrderService::Service {
  public:
-  explicit OrderServiceImpl(ReactorContext context);
+  OrderServiceImpl(ReactorContext context, const CallAuthenticator& authenticator,
+                   StreamAdmission& admission);
 
   grpc::ServerUnaryReactor* CreateOrder(grpc::CallbackServerContext* call,
                                         const grpc::ByteBuffer* request,
@@ -41,7 +48,12 @@ class OrderServiceImpl final : public ::ecommerce::orders::OrderService::Service
                                      ::ecommerce::orders::OrderDetails* response);
 
  private:
+  // Who calls, and a place among the open streams; or the status to refuse the stream with.
+  Result<StreamGrant> admit_stream(grpc::CallbackServerContext* call);
+
   const ReactorContext context_;
+  const CallAuthenticator& authenticator_;
+  StreamAdmission& admission_;
 };
 
 }  // namespace orderstream::transport

@@ -65,6 +65,10 @@ grpc::StatusCode to_status_code(ErrorCode code) {
       return grpc::StatusCode::FAILED_PRECONDITION;
     case ErrorCode::kResourceExhausted:
       return grpc::StatusCode::RESOURCE_EXHAUSTED;
+    case ErrorCode::kUnauthenticated:
+      return grpc::StatusCode::UNAUTHENTICATED;
+    case ErrorCode::kPermissionDenied:
+      return grpc::StatusCode::PERMISSION_DENIED;
     case ErrorCode::kUnavailable:
       return grpc::StatusCode::UNAVAILABLE;
     case ErrorCode::kInternal:

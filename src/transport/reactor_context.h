@@ -7,6 +7,7 @@
 #include "domain/order_service.h"
 #include "events/event_hub.h"
 #include "transport/import_budget.h"
+#include "transport/limits.h"
 #include "transport/stream_registry.h"
 #include "transport/transport_counters.h"
 
@@ -20,6 +21,7 @@ struct ReactorContext {
   StreamRegistry& streams;
   ImportBudget& imports;        // memory shared by the bulk imports running now
   TransportCounters& counters;  // read by metrics
+  const Limits& limits;
 };
 
 }  // namespace orderstream::transport

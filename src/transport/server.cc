@@ -48,8 +48,20 @@ OrderServer::OrderServer(ServerOptions options, OrderService& orders, EventHub& 
       executor_(options_.executor_threads, "os-database", options_.thread_priority_boost),
       creates_(orders),
       imports_(options_.import_buffer_orders),
-      service_(ReactorContext{orders, creates_, hub, executor_, streams_, imports_, counters_}),
+      authenticator_(options_.tokens),
+      admission_(options_.limits.streams_per_connection, options_.limits.streams_per_customer),
+      service_(ReactorContext{orders, creates_, hub, executor_, streams_, imports_, counters_,
+                              options_.limits},
+               authenticator_, admission_),
       bench_service_(hub, executor_) {
+  std::shared_ptr<grpc::ServerCredentials> credentials;
+  try {
+    credentials = make_server_credentials(options_.tls);
+  } catch (...) {
+    executor_.shutdown();
+    creates_.shutdown();
+    throw;
+  }
   enable_health_and_reflection();
   grpc::ServerBuilder builder;
   // gRPC sets SO_REUSEPORT by default, which would let a second server silently share the port.
@@ -64,7 +76,7 @@ OrderServer::OrderServer(ServerOptions options, OrderService& orders, EventHub& 
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
   builder.SetMaxReceiveMessageSize(options_.max_message_bytes);
   builder.SetMaxSendMessageSize(options_.max_message_bytes);
-  builder.AddListeningPort(options_.listen, grpc::InsecureServerCredentials(), &port_);
+  builder.AddListeningPort(options_.listen, credentials, &port_);
   if (!options_.interceptors.empty()) {
     std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> creators;
     for (const auto& factory : options_.interceptors) {
@@ -83,7 +95,12 @@ OrderServer::OrderServer(ServerOptions options, OrderService& orders, EventHub& 
                              reason.value_or("gRPC could not bind it (see the lines above)"));
   }
   server_->GetHealthCheckService()->SetServingStatus(kServiceName, true);
-  OS_LOG(kInfo) << "serving " << kServiceName << " on " << target();
+  OS_LOG(kInfo) << "serving " << kServiceName << " on " << target()
+                << (!options_.tls                          ? " (plaintext)"
+                    : options_.tls->client_ca_file.empty() ? " (TLS)"
+                                                           : " (mutual TLS)")
+                << (options_.tokens ? ", " + std::to_string(options_.tokens->size()) + " tokens"
+                                    : ", no authentication");
 }
 
 void OrderServer::set_storage_available(bool available) {

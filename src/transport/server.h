@@ -10,15 +10,21 @@
 #include <chrono>
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "auth/token_table.h"
 #include "common/executor.h"
 #include "domain/create_batcher.h"
 #include "domain/order_service.h"
 #include "events/event_hub.h"
+#include "transport/call_authenticator.h"
 #include "transport/import_budget.h"
+#include "transport/limits.h"
 #include "transport/order_service_impl.h"
+#include "transport/server_credentials.h"
+#include "transport/stream_admission.h"
 #include "transport/stream_registry.h"
 #include "transport/transport_bench_service.h"
 #include "transport/transport_counters.h"
@@ -26,7 +32,11 @@
 namespace orderstream::transport {
 
 struct ServerOptions {
-  std::string listen = "127.0.0.1:50051";   // host:port; port 0 lets the kernel choose
+  std::string listen = "127.0.0.1:50051";  // host:port; port 0 lets the kernel choose
+  std::optional<ServerTls> tls;            // empty: plaintext
+  // Bearer tokens and their roles; null: no authentication, every caller is an administrator.
+  std::shared_ptr<const auth::TokenTable> tokens;
+  Limits limits;
   int max_message_bytes = 4 * 1024 * 1024;  // larger messages fail with RESOURCE_EXHAUSTED
   std::size_t executor_threads = 4;
   // Orders all running bulk imports may batch together (see ImportBudget).
@@ -46,7 +56,8 @@ struct ServerOptions {
 class OrderServer {
  public:
   // Binds and starts serving. Throws std::runtime_error with a user-facing message naming the
-  // cause (errno's text) when the address cannot be bound.
+  // cause (errno's text) when the address cannot be bound, or naming the TLS file that is
+  // unusable.
   OrderServer(ServerOptions options, OrderService& orders, EventHub& hub);
   ~OrderServer();  // shuts down if shutdown() was not called
   OrderServer(const OrderServer&) = delete;
@@ -75,6 +86,8 @@ class OrderServer {
   StreamRegistry streams_;
   ImportBudget imports_;
   TransportCounters counters_;
+  CallAuthenticator authenticator_;
+  StreamAdmission admission_;
   OrderServiceImpl service_;
   TransportBenchService bench_service_;
   std::unique_ptr<grpc::Server> server_;

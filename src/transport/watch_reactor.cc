@@ -4,6 +4,7 @@
 #include <utility>
 #include <vector>
 
+#include "auth/access_rules.h"
 #include "domain/order_validation.h"
 #include "transport/proto_mapping.h"
 #include "transport/request_parsing.h"
@@ -11,34 +12,76 @@
 
 namespace orderstream::transport {
 
-WatchReactor* WatchReactor::start(ReactorContext context) {
-  auto* reactor = new WatchReactor(context);
+WatchReactor* WatchReactor::start(ReactorContext context, StreamGrant grant) {
+  auto* reactor = new WatchReactor(context, std::move(grant));
   std::lock_guard lock(reactor->mutex_);
   if (reactor->register_locked()) reactor->StartRead(&reactor->read_buffer_);
   return reactor;
 }
 
-WatchReactor::WatchReactor(ReactorContext context)
-    : ManagedStream(context), queue_(&context_.counters.watch) {}
+WatchReactor::WatchReactor(ReactorContext context, StreamGrant grant)
+    : ManagedStream(context, std::move(grant)),
+      queue_(&context_.counters.watch),
+      requests_(context.limits.watch_requests_per_second, context.limits.watch_request_burst) {}
 
 void WatchReactor::OnReadDone(bool ok) {
   std::lock_guard lock(mutex_);
   if (!ok || finish_called_) return;  // half-close: no more subscriptions, keep pushing
+  if (!admit_request_locked()) return;
+  if (grant_.caller.is_admin()) {
+    subscribe_locked(request_.id());
+    if (!finish_called_) StartRead(&read_buffer_);
+    return;
+  }
+  // The owner of an order never changes, so checking it first and subscribing after leaves no
+  // gap; the next request waits until then.
+  post_locked([order_id = request_.id()](WatchReactor& self) {
+    self.on_owner_checked(order_id, self.context_.orders.find_order(order_id));
+  });
+}
+
+bool WatchReactor::admit_request_locked() {
+  const Limits& limits = context_.limits;
   if (!parse_request(read_buffer_, request_)) {
     finish_locked(unparsable_request(request_.GetTypeName(), "subscription message"));
-    return;
+    return false;
   }
   if (auto invalid = invalid_id_error("OrderID.id", request_.id())) {
     finish_locked(to_grpc_status(*invalid));
-    return;
+    return false;
   }
-  if (queue_.subscriptions() >= kMaxSubscriptions && !queue_.subscribed(request_.id())) {
+  if (!requests_.try_take()) {
+    finish_locked({grpc::StatusCode::RESOURCE_EXHAUSTED,
+                   "Too many subscription requests on one stream (limit " +
+                       std::to_string(static_cast<int64_t>(limits.watch_requests_per_second)) +
+                       " per second after a burst of " +
+                       std::to_string(static_cast<int64_t>(limits.watch_request_burst)) +
+                       "); subscribe more slowly"});
+    return false;
+  }
+  if (queue_.subscriptions() >= limits.subscriptions_per_stream &&
+      !queue_.subscribed(request_.id())) {
     finish_locked({grpc::StatusCode::RESOURCE_EXHAUSTED,
                    "Too many subscriptions on one stream (limit " +
-                       std::to_string(kMaxSubscriptions) + "); open another stream"});
+                       std::to_string(limits.subscriptions_per_stream) + "); open another stream"});
+    return false;
+  }
+  return true;
+}
+
+void WatchReactor::on_owner_checked(const std::string& order_id,
+                                    Result<std::optional<Order>> stored) {
+  std::lock_guard lock(mutex_);
+  if (finish_called_) return;
+  if (!stored) {
+    finish_locked(to_grpc_status(stored.error()));
     return;
   }
-  subscribe_locked(request_.id());
+  if (auto denied = auth::check_watch(grant_.caller, stored.value())) {
+    finish_locked(to_grpc_status(*denied));
+    return;
+  }
+  subscribe_locked(order_id);
   if (!finish_called_) StartRead(&read_buffer_);
 }
 

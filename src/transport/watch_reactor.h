@@ -6,6 +6,10 @@
 // one pending slot, and an update that finds the slot full replaces it (conflation; the sequence
 // shows the client what it skipped). Per order, updates leave in strictly increasing sequence.
 // A client half-close only ends subscribing; the stream lives until cancel, deadline or shutdown.
+//
+// A customer token subscribes to its own existing orders only: each request is checked against
+// the stored order before the subscription, with reading paused meanwhile. Subscriptions and the
+// rate of requests are capped per stream (Limits); over a cap the stream ends RESOURCE_EXHAUSTED.
 #pragma once
 
 #include <grpcpp/grpcpp.h>
@@ -16,6 +20,7 @@
 #include <optional>
 #include <string>
 
+#include "common/token_bucket.h"
 #include "events/event_hub.h"
 #include "order_service.pb.h"
 #include "transport/managed_stream.h"
@@ -29,10 +34,7 @@ using WatchStream = grpc::ServerBidiReactor<grpc::ByteBuffer, ::ecommerce::order
 
 class WatchReactor final : public ManagedStream<WatchReactor, WatchStream>, public EventSubscriber {
  public:
-  // A stream holding more subscriptions than this is ended with RESOURCE_EXHAUSTED.
-  static constexpr std::size_t kMaxSubscriptions = 100000;
-
-  static WatchReactor* start(ReactorContext context);
+  static WatchReactor* start(ReactorContext context, StreamGrant grant);
 
   void OnReadDone(bool ok) override;
   void OnWriteDone(bool ok) override;
@@ -41,10 +43,15 @@ class WatchReactor final : public ManagedStream<WatchReactor, WatchStream>, publ
  private:
   friend class RefCounted<WatchReactor>;
   friend class ManagedStream<WatchReactor, WatchStream>;
-  explicit WatchReactor(ReactorContext context);
+  WatchReactor(ReactorContext context, StreamGrant grant);
   ~WatchReactor() override = default;
 
+  // Parses the request just read and checks it (valid id, request rate, subscriptions): true
+  // if it may go on; otherwise the stream is finished.
+  bool admit_request_locked();
   void subscribe_locked(const std::string& order_id);
+  // A customer's request once its order was read: subscribes if the order is the customer's.
+  void on_owner_checked(const std::string& order_id, Result<std::optional<Order>> stored);
   void acknowledge(UpdateQueue::Slot& slot, Result<std::optional<Order>> current);
   void write_next_locked();
   void on_finish_locked() { queue_.discard_pending(); }
@@ -53,6 +60,7 @@ class WatchReactor final : public ManagedStream<WatchReactor, WatchStream>, publ
   grpc::ByteBuffer read_buffer_;          // the message as received
   ::ecommerce::orders::OrderID request_;  // read_buffer_ parsed
   UpdateQueue queue_;
+  TokenBucket requests_;  // the rate of subscription requests
   // This stream as the hub holds it: one reference shared by all its subscriptions (the hub
   // hands each delivery the order's slot as its tag). Dropped in on_done.
   std::shared_ptr<EventSubscriber> as_subscriber_;

@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -46,8 +47,12 @@ ServerProcess::ServerProcess(std::vector<std::string> extra_args)
 ServerProcess::ServerProcess(ServerProcessOptions options)
     : dir_(make_temp_dir()), db_(options.db.empty() ? dir_ + "/orders.db" : options.db) {
   const std::string port_file = dir_ + "/port";
-  std::vector<std::string> args = {ORDERSTREAM_SERVER_BIN, "--listen", "127.0.0.1:0", "--db", db_,
-                                   "--port-file",          port_file};
+  std::vector<std::string> args = {ORDERSTREAM_SERVER_BIN, "--db", db_, "--port-file", port_file};
+  // A test may listen elsewhere (each flag may be given once); the port is read back either way.
+  if (std::find(options.extra_args.begin(), options.extra_args.end(), "--listen") ==
+      options.extra_args.end()) {
+    args.insert(args.end(), {"--listen", "127.0.0.1:0"});
+  }
   args.insert(args.end(), options.extra_args.begin(), options.extra_args.end());
   const std::string log_path = dir_ + "/server.log";
   pid_ = fork();

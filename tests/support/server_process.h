@@ -22,6 +22,8 @@ struct ServerProcessOptions {
 class ServerProcess {
  public:
   // Starts the server and waits (up to 20 s) until it serves; aborts the test binary otherwise.
+  // It listens on 127.0.0.1:0 unless `extra_args` has a --listen of its own; target() is
+  // 127.0.0.1 and the bound port either way.
   explicit ServerProcess(std::vector<std::string> extra_args = {});
   explicit ServerProcess(ServerProcessOptions options);
   ~ServerProcess();  // SIGTERM, then SIGKILL after 10 s; removes the temporary directory

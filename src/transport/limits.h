@@ -1,0 +1,26 @@
+// The server's limits on what one caller may hold or do, each a flag of orderstream-server with
+// the default below (docs/SECURITY.md, limits). Each is answered with RESOURCE_EXHAUSTED and a
+// message naming the limit and what to do; none is reached by the benchmarks' standard set.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace orderstream::transport {
+
+struct Limits {
+  // Distinct orders one watch stream may subscribe to.
+  std::size_t subscriptions_per_stream = 100'000;
+  // Subscription requests (OrderID messages) one watch stream may send: a burst of this many,
+  // then `watch_requests_per_second`. Each costs a database read, so this bounds the reads one
+  // stream can cause.
+  double watch_request_burst = 100'000;
+  double watch_requests_per_second = 1'000;
+  // Concurrent streams (history, import, watch) on one connection, and of one customer token.
+  std::size_t streams_per_connection = 10'000;
+  std::size_t streams_per_customer = 1'000;
+  // Orders one ProcessBulkOrders stream may send; split larger imports.
+  int64_t bulk_orders_per_stream = 10'000'000;
+};
+
+}  // namespace orderstream::transport

@@ -1,0 +1,186 @@
+// The binaries as an operator and a user run them: a server reachable from other hosts refuses
+// to start without TLS unless told --insecure, unusable TLS files stop start-up with a message
+// naming the file, and the CLI reaches a TLS server with --ca (and --cert/--key under mutual
+// TLS).
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "auth/token_hash.h"
+#include "security/test_certificates.h"
+#include "support/server_process.h"
+
+namespace orderstream::testing {
+namespace {
+
+constexpr int kTimeoutMs = 30000;
+
+std::string describe(const CommandResult& result) {
+  return "exit " + std::to_string(result.exit_code) + "\nstdout:\n" + result.out + "stderr:\n" +
+         result.err;
+}
+
+CommandResult cli(std::vector<std::string> args) {
+  args.insert(args.begin(), ORDERSTREAM_CLI_BIN);
+  return run_command(args, "", kTimeoutMs);
+}
+
+class SecurityProcessTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("orderstream-security-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::create_directories(dir_ + "/other");
+    ca_.emplace(dir_, "test-ca");
+  }
+  void TearDown() override {
+    std::error_code ignored;
+    std::filesystem::remove_all(dir_, ignored);
+  }
+
+  std::string dir_;
+  std::optional<TestCertificates> ca_;
+};
+
+TEST_F(SecurityProcessTest, RefusesAWildcardAddressWithoutTlsAndSaysWhy) {
+  const CommandResult result =
+      run_command({ORDERSTREAM_SERVER_BIN, "--listen", "0.0.0.0:0", "--db", dir_ + "/orders.db"},
+                  "", kTimeoutMs);
+  EXPECT_EQ(result.exit_code, 2) << describe(result);
+  EXPECT_NE(result.err.find("plaintext"), std::string::npos) << describe(result);
+  EXPECT_NE(result.err.find("--tls-cert"), std::string::npos) << describe(result);
+  EXPECT_NE(result.err.find("--insecure"), std::string::npos) << describe(result);
+  EXPECT_FALSE(std::filesystem::exists(dir_ + "/orders.db")) << "refused before opening the db";
+}
+
+TEST_F(SecurityProcessTest, ServesAWildcardAddressInPlaintextWhenToldInsecure) {
+  ServerProcess server({"--listen", "0.0.0.0:0", "--insecure"});
+  const CommandResult result =
+      cli({"create", "--target", server.target(), "--customer", "alice", "--total", "3"});
+  EXPECT_EQ(result.exit_code, 0) << describe(result);
+}
+
+TEST_F(SecurityProcessTest, StopsOnAKeyThatIsNotTheCertificatesAndNamesTheFile) {
+  const CertificatePair server = ca_->issue("server");
+  const CertificatePair other = ca_->issue("other");
+  const CommandResult result =
+      run_command({ORDERSTREAM_SERVER_BIN, "--listen", "127.0.0.1:0", "--db", dir_ + "/orders.db",
+                   "--tls-cert", server.cert_file, "--tls-key", other.key_file},
+                  "", kTimeoutMs);
+  EXPECT_EQ(result.exit_code, 1) << describe(result);
+  EXPECT_NE(result.err.find(other.key_file + " is not the key of"), std::string::npos)
+      << describe(result);
+}
+
+TEST_F(SecurityProcessTest, CliReachesATlsServerWithTheCa) {
+  const CertificatePair certificate = ca_->issue("server");
+  ServerProcess server({"--tls-cert", certificate.cert_file, "--tls-key", certificate.key_file});
+  const std::vector<std::string> create = {
+      "create", "--target", server.target(), "--customer", "alice", "--total", "3"};
+
+  auto with_ca = create;
+  with_ca.insert(with_ca.end(), {"--ca", ca_->ca_file()});
+  const CommandResult trusted = cli(with_ca);
+  EXPECT_EQ(trusted.exit_code, 0) << describe(trusted);
+
+  const CommandResult plaintext = cli(create);
+  EXPECT_EQ(plaintext.exit_code, 1) << describe(plaintext);
+  EXPECT_NE(plaintext.err.find("UNAVAILABLE"), std::string::npos) << describe(plaintext);
+}
+
+TEST_F(SecurityProcessTest, CliPresentsItsCertificateToAMutualTlsServer) {
+  const CertificatePair certificate = ca_->issue("server");
+  const CertificatePair client = ca_->issue("client");
+  ServerProcess server({"--tls-cert", certificate.cert_file, "--tls-key", certificate.key_file,
+                        "--tls-client-ca", ca_->ca_file()});
+  const std::vector<std::string> create = {"create",     "--target", server.target(),
+                                           "--customer", "alice",    "--total",
+                                           "3",          "--ca",     ca_->ca_file()};
+
+  auto with_certificate = create;
+  with_certificate.insert(with_certificate.end(),
+                          {"--cert", client.cert_file, "--key", client.key_file});
+  const CommandResult accepted = cli(with_certificate);
+  EXPECT_EQ(accepted.exit_code, 0) << describe(accepted);
+
+  const CommandResult refused = cli(create);
+  EXPECT_EQ(refused.exit_code, 1) << describe(refused);
+}
+
+TEST_F(SecurityProcessTest, CliTreatsACertificateWithoutItsKeyAsAUsageError) {
+  const CertificatePair client = ca_->issue("client");
+  const CommandResult result =
+      cli({"create", "--customer", "alice", "--total", "3", "--cert", client.cert_file});
+  EXPECT_EQ(result.exit_code, 2) << describe(result);
+  EXPECT_NE(result.err.find("--key"), std::string::npos) << describe(result);
+}
+
+TEST_F(SecurityProcessTest, HashTokenPrintsTheDigestTheTokensFileWants) {
+  const CommandResult result =
+      run_command({ORDERSTREAM_SERVER_BIN, "hash-token"}, "s3cret-token\n", kTimeoutMs);
+  EXPECT_EQ(result.exit_code, 0) << describe(result);
+  EXPECT_EQ(result.out, auth::sha256_hex("s3cret-token") + "\n") << "the newline is not hashed";
+  EXPECT_EQ(run_command({ORDERSTREAM_SERVER_BIN, "hash-token"}, "", kTimeoutMs).exit_code, 2);
+}
+
+TEST_F(SecurityProcessTest, RefusesAMalformedTokensFileNamingTheLine) {
+  std::ofstream(dir_ + "/tokens") << auth::sha256_hex("a") << " admin\nsecret-pasted-here admin\n";
+  const CommandResult result =
+      run_command({ORDERSTREAM_SERVER_BIN, "--listen", "127.0.0.1:0", "--db", dir_ + "/orders.db",
+                   "--tokens", dir_ + "/tokens"},
+                  "", kTimeoutMs);
+  EXPECT_EQ(result.exit_code, 2) << describe(result);
+  EXPECT_NE(result.err.find("line 2"), std::string::npos) << describe(result);
+  EXPECT_EQ(result.err.find("secret-pasted-here"), std::string::npos) << describe(result);
+}
+
+TEST_F(SecurityProcessTest, CliSendsItsTokenAndNoTokenReachesALog) {
+  const std::string admin = "admin-token-51c0f6e2d9";
+  const std::string alice = "alice-token-3b7e8a04fc";
+  const std::string wrong = "wrong-token-96d2c1b7e0";
+  std::ofstream(dir_ + "/tokens") << auth::sha256_hex(admin) << " admin\n"
+                                  << auth::sha256_hex(alice) << " customer:alice\n";
+  std::ofstream(dir_ + "/alice.token") << alice << "\n";
+  std::ofstream(dir_ + "/wrong.token") << wrong << "\n";
+  ServerProcess server({"--tokens", dir_ + "/tokens", "--log-level", "debug"});
+  const std::vector<std::string> create = {
+      "create", "--target", server.target(), "--customer", "alice", "--total", "3"};
+
+  const CommandResult anonymous = cli(create);
+  EXPECT_EQ(anonymous.exit_code, 1) << describe(anonymous);
+  EXPECT_NE(anonymous.err.find("UNAUTHENTICATED"), std::string::npos) << describe(anonymous);
+
+  auto with_file = create;
+  with_file.insert(with_file.end(), {"--token-file", dir_ + "/alice.token"});
+  const CommandResult own = cli(with_file);
+  EXPECT_EQ(own.exit_code, 0) << describe(own);
+
+  auto wrong_file = create;
+  wrong_file.insert(wrong_file.end(), {"--token-file", dir_ + "/wrong.token"});
+  const CommandResult refused = cli(wrong_file);
+  EXPECT_EQ(refused.exit_code, 1) << describe(refused);
+  EXPECT_EQ(refused.err.find(wrong), std::string::npos) << describe(refused);
+
+  // ORDERSTREAM_TOKEN, as a script sets it.
+  const CommandResult from_env =
+      run_command({"/usr/bin/env", "ORDERSTREAM_TOKEN=" + admin, ORDERSTREAM_CLI_BIN, "set-status",
+                   "--target", server.target(), "ORD-MISSING", "SHIPPED"},
+                  "", kTimeoutMs);
+  EXPECT_EQ(from_env.exit_code, 1) << describe(from_env);
+  EXPECT_NE(from_env.err.find("NOT_FOUND"), std::string::npos)
+      << "authenticated as admin: " << describe(from_env);
+
+  const std::string log = server.log();
+  for (const std::string& token : {admin, alice, wrong}) {
+    EXPECT_EQ(log.find(token), std::string::npos) << token << " in the server log:\n" << log;
+  }
+}
+
+}  // namespace
+}  // namespace orderstream::testing
