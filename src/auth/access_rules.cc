@@ -19,13 +19,13 @@ std::optional<Error> check_history(const Principal& caller, std::string_view cus
   return denied("UserID.id is not the customer this token belongs to");
 }
 
-std::optional<Error> check_watch(const Principal& caller, const std::optional<Order>& order) {
+std::optional<Error> check_order(const Principal& caller, const std::optional<Order>& order) {
   if (caller.is_admin() || (order && order->customer_id == caller.customer_id)) {
     return std::nullopt;
   }
   return denied(
       "OrderID.id is not an order of the customer this token belongs to (a customer token "
-      "watches its own existing orders only)");
+      "reads and watches its own existing orders only)");
 }
 
 std::optional<Error> check_status_change(const Principal& caller) {

@@ -19,11 +19,12 @@ std::optional<Error> check_create(const Principal& caller, const NewOrder& order
 // GetOrderHistory of `customer_id`: a customer reads its own history only.
 std::optional<Error> check_history(const Principal& caller, std::string_view customer_id);
 
-// A watch subscription to an order, given the order as stored (nullopt: it does not exist). A
-// customer watches its own orders only, and gets the same answer for another customer's order as
-// for a missing one, so the answer reveals nothing about which ids exist. Subscribing before an
-// order is created is therefore an admin's privilege.
-std::optional<Error> check_watch(const Principal& caller, const std::optional<Order>& order);
+// GetOrder and each watch subscription, given the order as stored (nullopt: it does not exist).
+// A customer reads and watches its own orders only, and gets the same answer for another
+// customer's order as for a missing one, so the answer reveals nothing about which ids exist.
+// Reading a missing order (NOT_FOUND) and subscribing before an order is created are therefore
+// an admin's privileges.
+std::optional<Error> check_order(const Principal& caller, const std::optional<Order>& order);
 
 // UpdateOrderStatus: administrators only.
 std::optional<Error> check_status_change(const Principal& caller);

@@ -149,19 +149,30 @@ grpc::ServerUnaryReactor* OrderServiceImpl::UpdateOrderStatus(grpc::CallbackServ
 grpc::ServerUnaryReactor* OrderServiceImpl::GetOrder(grpc::CallbackServerContext* call,
                                                      const ByteBuffer* request,
                                                      pb::OrderDetails* response) {
+  auto caller = authenticator_.authenticate(*call);
+  if (!caller) return finish_now(call, to_grpc_status(caller.error()));
   pb::OrderID id;
   if (!parse_request(*request, id)) return finish_now(call, unparsable_request(id.GetTypeName()));
   // Checked here, on the gRPC thread: an id no order can have needs no database call.
   if (auto invalid = invalid_id_error("OrderID.id", id.id())) {
     return finish_now(call, to_grpc_status(*invalid));
   }
-  return run_unary(call, context_.executor, [this, id = std::move(id), response]() -> grpc::Status {
-    auto order = context_.orders.find_order(id.id());
-    if (!order) return to_grpc_status(order.error());
-    if (!order.value()) return {grpc::StatusCode::NOT_FOUND, "Order " + id.id() + " not found"};
-    fill_details(*order.value(), response);
-    return grpc::Status::OK;
-  });
+  return run_unary(
+      call, context_.executor,
+      [this, caller = std::move(caller.value()), id = std::move(id), response]() -> grpc::Status {
+        auto order = context_.orders.find_order(id.id());
+        if (!order) return to_grpc_status(order.error());
+        // Before NOT_FOUND: a customer gets the same answer for a missing order as
+        // for another customer's, which reveals nothing about which ids exist.
+        if (auto denied = auth::check_order(caller, order.value())) {
+          return to_grpc_status(*denied);
+        }
+        if (!order.value()) {
+          return {grpc::StatusCode::NOT_FOUND, "Order " + id.id() + " not found"};
+        }
+        fill_details(*order.value(), response);
+        return grpc::Status::OK;
+      });
 }
 
 grpc::ServerWriteReactor<pb::OrderEvent>* OrderServiceImpl::GetOrderHistory(

@@ -77,7 +77,7 @@ void WatchReactor::on_owner_checked(const std::string& order_id,
     finish_locked(to_grpc_status(stored.error()));
     return;
   }
-  if (auto denied = auth::check_watch(grant_.caller, stored.value())) {
+  if (auto denied = auth::check_order(grant_.caller, stored.value())) {
     finish_locked(to_grpc_status(*denied));
     return;
   }

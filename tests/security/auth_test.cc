@@ -1,6 +1,7 @@
 // Authentication and per-customer authorization on a real in-process server with --tokens: a
 // missing or unknown token is UNAUTHENTICATED, and a customer token creates, reads and watches
-// its own orders only, with the same answer for another customer's order as for a missing one.
+// its own orders only, with the same answer for another customer's order as for a missing one
+// (GetOrder and NotifyOrderUpdates alike).
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
@@ -59,6 +60,17 @@ class AuthTest : public ServerFixture {
     while (reader->Read(&event)) ++count;
     if (events != nullptr) *events = count;
     return reader->Finish();
+  }
+
+  // GetOrder of `id`; `customer` gets the order's customer when it is read.
+  grpc::Status get_as(const std::string& token, const std::string& id,
+                      std::string* customer = nullptr) {
+    pb::OrderID request;
+    request.set_id(id);
+    pb::OrderDetails details;
+    const grpc::Status status = stub_->GetOrder(as(token).get(), request, &details);
+    if (customer != nullptr) *customer = details.customer_id();
+    return status;
   }
 
   // Subscribes to `id`; OK with the acknowledgement's status, or the status the stream ended with.
@@ -154,6 +166,28 @@ TEST_F(AuthTest, ACustomerWatchesItsOwnOrdersAndLearnsNothingAboutOthers) {
   EXPECT_EQ(others.error_code(), grpc::StatusCode::PERMISSION_DENIED);
   EXPECT_EQ(missing.error_code(), others.error_code());
   EXPECT_EQ(missing.error_message(), others.error_message());
+}
+
+TEST_F(AuthTest, ACustomerReadsItsOwnOrdersAndLearnsNothingAboutOthers) {
+  ASSERT_TRUE(create_as(kAdmin, "ORD-A1", "alice").ok());
+  ASSERT_TRUE(create_as(kAdmin, "ORD-B1", "bob").ok());
+  std::string customer;
+  EXPECT_TRUE(get_as(kAlice, "ORD-A1", &customer).ok());
+  EXPECT_EQ(customer, "alice");
+
+  const grpc::Status others = get_as(kAlice, "ORD-B1", &customer);
+  const grpc::Status missing = get_as(kAlice, "ORD-NOWHERE");
+  EXPECT_EQ(others.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(customer, "") << "nothing of bob's order in the answer";
+  EXPECT_EQ(missing.error_code(), others.error_code());
+  EXPECT_EQ(missing.error_message(), others.error_message());
+  EXPECT_EQ(others.error_message().find("ORD-B1"), std::string::npos) << others.error_message();
+
+  EXPECT_TRUE(get_as(kAdmin, "ORD-B1", &customer).ok()) << "an admin reads any order";
+  EXPECT_EQ(customer, "bob");
+  EXPECT_EQ(get_as(kAdmin, "ORD-NOWHERE").error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(get_as("", "ORD-A1").error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(get_as("not-a-token", "ORD-A1").error_code(), grpc::StatusCode::UNAUTHENTICATED);
 }
 
 TEST_F(AuthTest, ACustomerWatchingGetsItsOrdersUpdates) {

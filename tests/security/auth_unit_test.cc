@@ -102,8 +102,8 @@ TEST(AccessRulesTest, AnAdminMayDoEverything) {
   const Principal admin = Principal::admin();
   EXPECT_FALSE(check_create(admin, NewOrder{"", "anyone", 1}));
   EXPECT_FALSE(check_history(admin, "anyone"));
-  EXPECT_FALSE(check_watch(admin, std::nullopt));
-  EXPECT_FALSE(check_watch(admin, Order{.id = "ORD-1", .customer_id = "anyone"}));
+  EXPECT_FALSE(check_order(admin, std::nullopt));
+  EXPECT_FALSE(check_order(admin, Order{.id = "ORD-1", .customer_id = "anyone"}));
   EXPECT_FALSE(check_status_change(admin));
 }
 
@@ -111,7 +111,7 @@ TEST(AccessRulesTest, ACustomerActsOnItsOwnOrdersOnly) {
   const Principal alice = Principal::customer("alice");
   EXPECT_FALSE(check_create(alice, NewOrder{"", "alice", 1}));
   EXPECT_FALSE(check_history(alice, "alice"));
-  EXPECT_FALSE(check_watch(alice, Order{.id = "ORD-1", .customer_id = "alice"}));
+  EXPECT_FALSE(check_order(alice, Order{.id = "ORD-1", .customer_id = "alice"}));
 
   const auto create = check_create(alice, NewOrder{"", "bob", 1});
   ASSERT_TRUE(create);
@@ -129,8 +129,8 @@ TEST(AccessRulesTest, ACustomerActsOnItsOwnOrdersOnly) {
 
 TEST(AccessRulesTest, AnotherCustomersOrderAndAMissingOneAreRefusedAlike) {
   const Principal alice = Principal::customer("alice");
-  const auto other = check_watch(alice, Order{.id = "ORD-1", .customer_id = "bob"});
-  const auto missing = check_watch(alice, std::nullopt);
+  const auto other = check_order(alice, Order{.id = "ORD-1", .customer_id = "bob"});
+  const auto missing = check_order(alice, std::nullopt);
   ASSERT_TRUE(other);
   ASSERT_TRUE(missing);
   EXPECT_EQ(other->code, ErrorCode::kPermissionDenied);

@@ -1,7 +1,7 @@
 // The binaries as an operator and a user run them: a server reachable from other hosts refuses
 // to start without TLS unless told --insecure, unusable TLS files stop start-up with a message
-// naming the file, and the CLI reaches a TLS server with --ca (and --cert/--key under mutual
-// TLS).
+// naming the file, the CLI reaches a TLS server with --ca (and --cert/--key under mutual TLS),
+// and no token reaches the server's log or metrics.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "auth/token_hash.h"
+#include "observability/scrape.h"
 #include "security/test_certificates.h"
 #include "support/server_process.h"
 
@@ -148,7 +149,9 @@ TEST_F(SecurityProcessTest, CliSendsItsTokenAndNoTokenReachesALog) {
                                   << auth::sha256_hex(alice) << " customer:alice\n";
   std::ofstream(dir_ + "/alice.token") << alice << "\n";
   std::ofstream(dir_ + "/wrong.token") << wrong << "\n";
-  ServerProcess server({"--tokens", dir_ + "/tokens", "--log-level", "debug"});
+  // debug: the most the server logs, including the per-call line (method, peer, customer).
+  ServerProcess server({"--tokens", dir_ + "/tokens", "--log-level", "debug", "--metrics-listen",
+                        "127.0.0.1:0", "--metrics-port-file", dir_ + "/metrics-port"});
   const std::vector<std::string> create = {
       "create", "--target", server.target(), "--customer", "alice", "--total", "3"};
 
@@ -176,9 +179,29 @@ TEST_F(SecurityProcessTest, CliSendsItsTokenAndNoTokenReachesALog) {
   EXPECT_NE(from_env.err.find("NOT_FOUND"), std::string::npos)
       << "authenticated as admin: " << describe(from_env);
 
+  // GetOrder, whose log line and metrics carry no customer either, with the token in the
+  // environment.
+  const CommandResult got =
+      run_command({"/usr/bin/env", "ORDERSTREAM_TOKEN=" + alice, ORDERSTREAM_CLI_BIN, "get",
+                   "--target", server.target(), "ORD-MISSING"},
+                  "", kTimeoutMs);
+  EXPECT_EQ(got.exit_code, 1) << describe(got);
+  EXPECT_NE(got.err.find("PERMISSION_DENIED"), std::string::npos) << describe(got);
+
   const std::string log = server.log();
+  EXPECT_NE(log.find("CreateOrder"), std::string::npos) << "the per-call lines were written";
+  EXPECT_NE(log.find("GetOrder"), std::string::npos) << log;
+  int metrics_port = 0;
+  std::ifstream(dir_ + "/metrics-port") >> metrics_port;
+  const Scrape metrics = Scrape::get(metrics_port);
+  EXPECT_TRUE(metrics.value("orderstream_rpcs_total", {{"service", "ecommerce.orders.OrderService"},
+                                                       {"method", "CreateOrder"},
+                                                       {"code", "UNAUTHENTICATED"}}))
+      << metrics.text();
   for (const std::string& token : {admin, alice, wrong}) {
     EXPECT_EQ(log.find(token), std::string::npos) << token << " in the server log:\n" << log;
+    EXPECT_EQ(metrics.text().find(token), std::string::npos) << token << " in the metrics";
+    EXPECT_EQ(log.find(auth::sha256_hex(token)), std::string::npos) << "its digest in the log";
   }
 }
 
