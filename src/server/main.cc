@@ -1,6 +1,6 @@
 // orderstream-server: the order service on an embedded SQLite file or a PostgreSQL database.
 // Wiring only: flags, the store, the event hub, the domain service and the gRPC server, then a
-// wait for SIGINT/SIGTERM.
+// wait for SIGINT/SIGTERM (shut down) and SIGHUP (reload the TLS certificate).
 #include <pthread.h>
 #include <signal.h>
 
@@ -41,15 +41,33 @@ namespace {
 
 constexpr int kExitUsage = 2;  // bad flags or values; 1: the server could not start or failed
 
-// Blocks the shutdown signals in every thread (threads inherit the mask), so that the main
-// thread can take them synchronously with sigwait instead of in an async handler.
-sigset_t block_shutdown_signals() {
+// Blocks the signals the server acts on in every thread (threads inherit the mask), so that the
+// main thread can take them synchronously with sigwait instead of in an async handler.
+sigset_t block_handled_signals() {
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   return signals;
+}
+
+// SIGHUP: the TLS files are read again now; a renewed pair is used from the next connection on.
+void reload_certificates(orderstream::transport::OrderServer& server) {
+  using Outcome = orderstream::transport::CertificateReloader::Outcome;
+  std::string why;
+  const auto outcome = server.reload_certificates(&why);
+  if (!outcome) {
+    OS_LOG(kInfo) << "received SIGHUP: nothing to reload (no TLS)";
+  } else if (*outcome == Outcome::kUnchanged) {
+    OS_LOG(kInfo) << "received SIGHUP: the TLS files are unchanged";
+  } else if (*outcome == Outcome::kRefused) {
+    OS_LOG(kError) << "received SIGHUP: TLS files not reloaded, the certificate served so far "
+                      "stays: "
+                   << why;
+  }
+  // kChanged: the reloader's own line names the new certificate.
 }
 
 // Written whole then renamed, so a reader never sees a partial port number.
@@ -165,8 +183,8 @@ int main(int argc, char** argv) {
   transport::ServerTls tls;
   bool insecure = false;
   auto* tls_cert = app.add_option("--tls-cert", tls.cert_file,
-                                  "PEM certificate chain to serve TLS with (reloaded when it "
-                                  "changes, see --tls-reload-seconds)")
+                                  "PEM certificate chain to serve TLS with (read again on SIGHUP "
+                                  "and when it changes, see --tls-reload-seconds)")
                        ->check(CLI::ExistingFile);
   auto* tls_key =
       app.add_option("--tls-key", tls.key_file, "PEM private key of --tls-cert (unencrypted)")
@@ -178,10 +196,10 @@ int main(int argc, char** argv) {
       ->check(CLI::ExistingFile)
       ->needs(tls_cert);
   app.add_option("--tls-reload-seconds", tls.reload_seconds,
-                 "how often the TLS files are read again; a renewed certificate is used from "
-                 "the next connection on, without a restart")
+                 "how often the TLS files are checked for a change (0: only on SIGHUP); a "
+                 "renewed certificate is used from the next connection on, without a restart")
       ->capture_default_str()
-      ->check(CLI::Range(1, 86400));
+      ->check(CLI::Range(0, 86400));
   std::string tokens_file;
   app.add_option("--tokens", tokens_file,
                  "bearer tokens file: one '<sha256-hex> <role>' per line, role admin or "
@@ -282,7 +300,7 @@ int main(int argc, char** argv) {
   store_options.synchronous_full = sync == "full";
   // The executor threads and the CreateOrder batcher call the store; one spare.
   pg_options.pool_size = pg_pool_size != 0 ? pg_pool_size : server_options.executor_threads + 2;
-  const sigset_t signals = block_shutdown_signals();
+  const sigset_t signals = block_handled_signals();
 
   try {
     // Metrics are always counted (a counter add per message, one histogram lock per call and
@@ -320,7 +338,7 @@ int main(int argc, char** argv) {
     }
     if (!port_file.empty()) write_port_file(port_file, server.port());
     int signo = 0;
-    sigwait(&signals, &signo);
+    while (sigwait(&signals, &signo) == 0 && signo == SIGHUP) reload_certificates(server);
     OS_LOG(kInfo) << "received " << (signo == SIGINT ? "SIGINT" : "SIGTERM");
     // The feed reports to the server: it stops first. Open streams end at shutdown anyway.
     if (feed) feed->stop();

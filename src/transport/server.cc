@@ -54,13 +54,16 @@ OrderServer::OrderServer(ServerOptions options, OrderService& orders, EventHub& 
                               options_.limits},
                authenticator_, admission_),
       bench_service_(hub, executor_) {
-  std::shared_ptr<grpc::ServerCredentials> credentials;
-  try {
-    credentials = make_server_credentials(options_.tls);
-  } catch (...) {
-    executor_.shutdown();
-    creates_.shutdown();
-    throw;
+  std::shared_ptr<grpc::ServerCredentials> credentials = grpc::InsecureServerCredentials();
+  if (options_.tls) {
+    try {
+      certificates_ = std::make_unique<CertificateReloader>(*options_.tls);
+      credentials = certificates_->credentials();
+    } catch (...) {
+      executor_.shutdown();
+      creates_.shutdown();
+      throw;
+    }
   }
   enable_health_and_reflection();
   grpc::ServerBuilder builder;
@@ -109,6 +112,11 @@ void OrderServer::set_storage_available(bool available) {
 }
 
 OrderServer::~OrderServer() { shutdown(std::chrono::milliseconds(0)); }
+
+std::optional<CertificateReloader::Outcome> OrderServer::reload_certificates(std::string* why) {
+  if (!certificates_) return std::nullopt;
+  return certificates_->reload(why);
+}
 
 std::string OrderServer::target() const {
   const auto colon = options_.listen.rfind(':');

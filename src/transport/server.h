@@ -20,10 +20,10 @@
 #include "domain/order_service.h"
 #include "events/event_hub.h"
 #include "transport/call_authenticator.h"
+#include "transport/certificate_reloader.h"
 #include "transport/import_budget.h"
 #include "transport/limits.h"
 #include "transport/order_service_impl.h"
-#include "transport/server_credentials.h"
 #include "transport/stream_admission.h"
 #include "transport/stream_registry.h"
 #include "transport/transport_bench_service.h"
@@ -74,6 +74,10 @@ class OrderServer {
   // replica meanwhile. Thread-safe; ignored after shutdown().
   void set_storage_available(bool available);
 
+  // Reads the TLS files again now (orderstream-server does on SIGHUP): a changed, usable pair is
+  // used from the next handshake on. nullopt for a plaintext server.
+  std::optional<CertificateReloader::Outcome> reload_certificates(std::string* why = nullptr);
+
   // Health NOT_SERVING, open streams finished with UNAVAILABLE, then gRPC shutdown waiting at
   // most `grace` for calls in flight; then the executor drains. Idempotent.
   void shutdown(std::chrono::milliseconds grace = std::chrono::seconds(5));
@@ -90,6 +94,7 @@ class OrderServer {
   StreamAdmission admission_;
   OrderServiceImpl service_;
   TransportBenchService bench_service_;
+  std::unique_ptr<CertificateReloader> certificates_;  // null: plaintext; outlives server_
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
   bool shut_down_ = false;

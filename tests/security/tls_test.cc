@@ -1,6 +1,7 @@
 // TLS on a real in-process server with throwaway certificates: a client that trusts the CA is
 // served, a plaintext client and (under mutual TLS) a client without a trusted certificate are
-// not, and a renewed certificate is used for new connections without a restart.
+// not, and a renewed certificate is used for new connections without a restart, both when the
+// files change and when the server is told to reload them.
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/security/credentials.h>
 #include <gtest/gtest.h>
@@ -67,9 +68,18 @@ class TlsTest : public ServerFixture {
     options.tls = transport::ServerTls{.cert_file = dir_ + "/server.pem",
                                        .key_file = dir_ + "/server.key",
                                        .client_ca_file = mutual() ? ca_->ca_file() : "",
-                                       .reload_seconds = 1};
+                                       .reload_seconds = reload_seconds()};
   }
   virtual bool mutual() const { return false; }
+  virtual unsigned reload_seconds() const { return 1; }
+
+  // The common name of the certificate a new handshake presents; empty if the call failed.
+  std::string served_name(const std::string& id) {
+    std::string name;
+    const grpc::Status status =
+        create_over(tls_channel(server_->target(), {ca_->ca_file()}), id, &name);
+    return status.ok() ? name : "";
+  }
 
   std::optional<TestCertificates> ca_;
   std::optional<TestCertificates> other_ca_;
@@ -102,8 +112,8 @@ TEST_F(TlsTest, UsesARenewedCertificateWithoutRestart) {
   std::filesystem::rename(renewed.key_file, dir_ + "/server.key");
   std::filesystem::rename(renewed.cert_file, dir_ + "/server.pem");
 
-  // gRPC reads the files every second (reload_seconds); each attempt is a new handshake. Until
-  // the reload, a handshake still presents server-1 (or fails, if it caught the pair mid-swap).
+  // The server checks the files every second (reload_seconds); each attempt is a new handshake.
+  // Until that check, a handshake still presents server-1.
   int attempt = 0;
   const bool renewed_in_use = eventually(
       [&] {
@@ -116,6 +126,42 @@ TEST_F(TlsTest, UsesARenewedCertificateWithoutRestart) {
       std::chrono::seconds(30));
   EXPECT_TRUE(renewed_in_use) << "still serving the old certificate after " << attempt
                               << " handshakes";
+}
+
+// No periodic check: the files are read again only when the server is asked to (on SIGHUP in
+// orderstream-server), so what a handshake presents follows from the calls alone.
+class TlsReloadOnRequestTest : public TlsTest {
+ protected:
+  unsigned reload_seconds() const override { return 0; }
+};
+
+TEST_F(TlsReloadOnRequestTest, ARenewedCertificateIsServedFromTheNextHandshakeAfterAReload) {
+  using Outcome = transport::CertificateReloader::Outcome;
+  ASSERT_EQ(served_name("ORD-Q0"), "server-1");
+  const CertificatePair renewed = ca_->issue("server-2");
+  std::filesystem::rename(renewed.key_file, dir_ + "/server.key");
+  std::filesystem::rename(renewed.cert_file, dir_ + "/server.pem");
+  EXPECT_EQ(served_name("ORD-Q1"), "server-1") << "read again before being asked to";
+
+  EXPECT_EQ(server_->reload_certificates(), Outcome::kChanged);
+  EXPECT_EQ(served_name("ORD-Q2"), "server-2");
+  EXPECT_EQ(server_->reload_certificates(), Outcome::kUnchanged);
+  EXPECT_EQ(served_name("ORD-Q3"), "server-2");
+}
+
+TEST_F(TlsReloadOnRequestTest, AHalfRenewedPairIsRefusedAndTheServedOneStays) {
+  using Outcome = transport::CertificateReloader::Outcome;
+  // A new certificate next to the old key: a renewal caught between its two renames.
+  const CertificatePair renewed = ca_->issue("server-2");
+  std::filesystem::rename(renewed.cert_file, dir_ + "/server.pem");
+  std::string why;
+  EXPECT_EQ(server_->reload_certificates(&why), Outcome::kRefused);
+  EXPECT_NE(why.find("is not the key of"), std::string::npos) << why;
+  EXPECT_EQ(served_name("ORD-H1"), "server-1");
+
+  std::filesystem::rename(renewed.key_file, dir_ + "/server.key");
+  EXPECT_EQ(server_->reload_certificates(), Outcome::kChanged);
+  EXPECT_EQ(served_name("ORD-H2"), "server-2");
 }
 
 class MutualTlsTest : public TlsTest {
