@@ -92,8 +92,9 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
 // The first argument that is neither an option nor an option's value: the command name, if the
 // command line has one. Common options may come before it.
 std::optional<std::string_view> command_word(int argc, char** argv) {
-  static const std::set<std::string_view> kTakesValue = {"--target", "--deadline", "--output",
-                                                         "--max-message-bytes"};
+  static const std::set<std::string_view> kTakesValue = {
+      "--target", "--deadline", "--output", "--max-message-bytes",
+      "--ca",     "--cert",     "--key",    "--token-file"};
   for (int i = 1; i < argc; ++i) {
     const std::string_view arg = argv[i];
     if (arg == "--")

@@ -206,6 +206,10 @@ int main(int argc, char** argv) {
                  "customer:<id> (docs/SECURITY.md); without it every caller is an admin")
       ->check(CLI::ExistingFile);
   transport::Limits& limits = server_options.limits;
+  app.add_option("--max-id-bytes", limits.max_id_bytes,
+                 "longest order or customer id a request may carry, in bytes (at most 128)")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{1}, kMaxIdBytes));
   app.add_option("--max-subscriptions-per-stream", limits.subscriptions_per_stream,
                  "distinct orders one watch stream may subscribe to")
       ->capture_default_str()

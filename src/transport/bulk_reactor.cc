@@ -62,7 +62,7 @@ void BulkReactor::OnReadDone(bool ok) {
     spare_.pop_back();
   }
   assign_new_order(request_, order);
-  if (auto reason = validate_new_order(order)) {
+  if (auto reason = validate_new_order(order, context_.limits.max_id_bytes)) {
     tally_.add_failure(invalid_order_message(order.id, received_, *reason));
   } else if (auto denied = auth::check_create(grant_.caller, order)) {
     // Not counted as one failed order: the token is being used for another customer, which

@@ -26,7 +26,8 @@ HistoryReactor* HistoryReactor::start(ReactorContext context, StreamGrant grant,
   std::lock_guard lock(reactor->mutex_);
   if (!parsed) {
     reactor->finish_locked(unparsable_request(user.GetTypeName()));
-  } else if (auto invalid = invalid_id_error("UserID.id", reactor->customer_id_)) {
+  } else if (auto invalid = invalid_id_error("UserID.id", reactor->customer_id_,
+                                             context.limits.max_id_bytes)) {
     reactor->finish_locked(to_grpc_status(*invalid));
   } else if (auto denied = auth::check_history(reactor->grant_.caller, reactor->customer_id_)) {
     reactor->finish_locked(to_grpc_status(*denied));

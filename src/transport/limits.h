@@ -1,14 +1,20 @@
 // The server's limits on what one caller may hold or do, each a flag of orderstream-server with
-// the default below (docs/SECURITY.md, limits). Each is answered with RESOURCE_EXHAUSTED and a
-// message naming the limit and what to do; none is reached by the benchmarks' standard set.
+// the default below (docs/SECURITY.md, limits). Each is answered with a status naming the limit
+// (RESOURCE_EXHAUSTED, or INVALID_ARGUMENT for an id too long) and what to do; none is reached
+// by the benchmarks' standard set.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 
+#include "domain/order_validation.h"
+
 namespace orderstream::transport {
 
 struct Limits {
+  // Longest order or customer id a request may carry, in bytes (at most kMaxIdBytes); longer:
+  // INVALID_ARGUMENT naming the field, before any database work.
+  std::size_t max_id_bytes = kMaxIdBytes;
   // Distinct orders one watch stream may subscribe to.
   std::size_t subscriptions_per_stream = 100'000;
   // Subscription requests (OrderID messages) one watch stream may send: a burst of this many,

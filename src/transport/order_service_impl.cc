@@ -108,10 +108,11 @@ grpc::ServerUnaryReactor* OrderServiceImpl::CreateOrder(grpc::CallbackServerCont
   }
   NewOrder new_order = to_new_order(order);
   // An invalid order is INVALID_ARGUMENT whoever asks; the batcher validates it again.
-  if (!invalid_order_error(new_order)) {
-    if (auto denied = auth::check_create(caller.value(), new_order)) {
-      return finish_now(call, to_grpc_status(*denied));
-    }
+  if (auto invalid = invalid_order_error(new_order, context_.limits.max_id_bytes)) {
+    return finish_now(call, to_grpc_status(*invalid));
+  }
+  if (auto denied = auth::check_create(caller.value(), new_order)) {
+    return finish_now(call, to_grpc_status(*denied));
   }
   grpc::ServerUnaryReactor* reactor = call->DefaultReactor();
   context_.creates.submit(std::move(new_order), [reactor, response](Result<Order> created) {
@@ -137,6 +138,10 @@ grpc::ServerUnaryReactor* OrderServiceImpl::UpdateOrderStatus(grpc::CallbackServ
   if (!parse_request(*request, change)) {
     return finish_now(call, unparsable_request(change.GetTypeName()));
   }
+  if (auto invalid =
+          invalid_id_error("order_id", change.order_id(), context_.limits.max_id_bytes)) {
+    return finish_now(call, to_grpc_status(*invalid));
+  }
   return run_unary(call, context_.executor,
                    [this, change = std::move(change), response]() -> grpc::Status {
                      auto order = context_.orders.update_status(change.order_id(), change.status());
@@ -154,7 +159,7 @@ grpc::ServerUnaryReactor* OrderServiceImpl::GetOrder(grpc::CallbackServerContext
   pb::OrderID id;
   if (!parse_request(*request, id)) return finish_now(call, unparsable_request(id.GetTypeName()));
   // Checked here, on the gRPC thread: an id no order can have needs no database call.
-  if (auto invalid = invalid_id_error("OrderID.id", id.id())) {
+  if (auto invalid = invalid_id_error("OrderID.id", id.id(), context_.limits.max_id_bytes)) {
     return finish_now(call, to_grpc_status(*invalid));
   }
   return run_unary(

@@ -46,7 +46,7 @@ bool WatchReactor::admit_request_locked() {
     finish_locked(unparsable_request(request_.GetTypeName(), "subscription message"));
     return false;
   }
-  if (auto invalid = invalid_id_error("OrderID.id", request_.id())) {
+  if (auto invalid = invalid_id_error("OrderID.id", request_.id(), limits.max_id_bytes)) {
     finish_locked(to_grpc_status(*invalid));
     return false;
   }

@@ -1,5 +1,6 @@
 // Every limit of docs/SECURITY.md on a real in-process server, each set low by its option: what
-// goes over it ends with RESOURCE_EXHAUSTED naming the limit, and what stayed under it is served.
+// goes over it ends with RESOURCE_EXHAUSTED naming the limit (INVALID_ARGUMENT naming the field
+// for an id too long), and what stayed under it is served.
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
@@ -193,6 +194,73 @@ TEST_F(BulkLimitTest, AnImportOverTheLimitEndsAndKeepsWhatWasCommitted) {
 
   const pb::BulkProcessResult under = bulk_create("ORD-UNDER-", "bob", 5);
   EXPECT_EQ(under.success_count(), 5) << "exactly the limit is accepted";
+}
+
+class IdLengthTest : public ServerFixture {
+  void configure(transport::ServerOptions& options) override { options.limits.max_id_bytes = 8; }
+};
+
+void expect_too_long(const grpc::Status& status, const std::string& field) {
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << status.error_message();
+  EXPECT_NE(status.error_message().find(field + " is longer than 8 bytes"), std::string::npos)
+      << status.error_message();
+}
+
+TEST_F(IdLengthTest, IdsOverTheLimitAreRefusedOnEveryRpcAndIdsAtItServed) {
+  const std::string at_limit(8, 'a');
+  const std::string over(9, 'b');
+  EXPECT_EQ(create(at_limit, at_limit, 1.0f).order_id(), at_limit);
+
+  pb::Order order;
+  order.set_order_id(over);
+  order.set_customer_id("alice");
+  order.set_total(1);
+  pb::OrderResponse response;
+  grpc::ClientContext create_context;
+  expect_too_long(stub_->CreateOrder(&create_context, order, &response), "order_id");
+  order.set_order_id("ORD-1");
+  order.set_customer_id(over);
+  grpc::ClientContext customer_context;
+  expect_too_long(stub_->CreateOrder(&customer_context, order, &response), "customer_id");
+
+  pb::OrderID id;
+  id.set_id(over);
+  pb::OrderDetails details;
+  grpc::ClientContext get_context;
+  expect_too_long(stub_->GetOrder(&get_context, id, &details), "OrderID.id");
+
+  pb::OrderStatusChange change;
+  change.set_order_id(over);
+  change.set_status("SHIPPED");
+  pb::OrderUpdate update;
+  grpc::ClientContext status_context;
+  expect_too_long(stub_->UpdateOrderStatus(&status_context, change, &update), "order_id");
+
+  pb::UserID user;
+  user.set_id(over);
+  grpc::ClientContext history_context;
+  auto reader = stub_->GetOrderHistory(&history_context, user);
+  pb::OrderEvent event;
+  EXPECT_FALSE(reader->Read(&event));
+  expect_too_long(reader->Finish(), "UserID.id");
+
+  OpenWatch watch = open_watch(*stub_);
+  EXPECT_FALSE(watch.subscribe(over));
+  expect_too_long(watch.stream->Finish(), "OrderID.id");
+
+  grpc::ClientContext bulk_context;
+  bulk_context.set_deadline(in(std::chrono::seconds(30)));
+  pb::BulkProcessResult result;
+  auto writer = stub_->ProcessBulkOrders(&bulk_context, &result);
+  order.set_customer_id("alice");
+  order.set_order_id(over);
+  ASSERT_TRUE(writer->Write(order));
+  writer->WritesDone();
+  ASSERT_TRUE(writer->Finish().ok());
+  EXPECT_EQ(result.success_count(), 0);
+  ASSERT_EQ(result.error_messages_size(), 1);
+  EXPECT_NE(result.error_messages(0).find("order_id is longer than 8 bytes"), std::string::npos)
+      << result.error_messages(0);
 }
 
 }  // namespace

@@ -65,6 +65,20 @@ TEST_F(SecurityProcessTest, RefusesAWildcardAddressWithoutTlsAndSaysWhy) {
   EXPECT_FALSE(std::filesystem::exists(dir_ + "/orders.db")) << "refused before opening the db";
 }
 
+TEST_F(SecurityProcessTest, ALimitOutOfItsRangeIsAUsageError) {
+  for (const std::vector<std::string>& flag :
+       std::vector<std::vector<std::string>>{{"--max-id-bytes", "129"},
+                                             {"--max-id-bytes", "0"},
+                                             {"--max-streams-per-customer", "0"},
+                                             {"--max-bulk-orders-per-stream", "0"}}) {
+    std::vector<std::string> args = {ORDERSTREAM_SERVER_BIN, "--db", dir_ + "/orders.db"};
+    args.insert(args.end(), flag.begin(), flag.end());
+    const CommandResult result = run_command(args, "", kTimeoutMs);
+    EXPECT_EQ(result.exit_code, 2) << flag[0] << " " << flag[1] << ": " << describe(result);
+    EXPECT_NE(result.err.find(flag[0]), std::string::npos) << describe(result);
+  }
+}
+
 TEST_F(SecurityProcessTest, ServesAWildcardAddressInPlaintextWhenToldInsecure) {
   ServerProcess server({"--listen", "0.0.0.0:0", "--insecure"});
   const CommandResult result =
@@ -94,6 +108,10 @@ TEST_F(SecurityProcessTest, CliReachesATlsServerWithTheCa) {
   with_ca.insert(with_ca.end(), {"--ca", ca_->ca_file()});
   const CommandResult trusted = cli(with_ca);
   EXPECT_EQ(trusted.exit_code, 0) << describe(trusted);
+  // Common options may come before the command too.
+  const CommandResult ca_first = cli({"--ca", ca_->ca_file(), "--target", server.target(), "get",
+                                      trusted.out.substr(0, trusted.out.find_first_of(" \t\n"))});
+  EXPECT_EQ(ca_first.exit_code, 0) << describe(ca_first);
 
   const CommandResult plaintext = cli(create);
   EXPECT_EQ(plaintext.exit_code, 1) << describe(plaintext);
