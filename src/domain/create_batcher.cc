@@ -13,12 +13,12 @@ CreateBatcher::CreateBatcher(OrderService& orders) : orders_(orders), writer_([t
 
 CreateBatcher::~CreateBatcher() { shutdown(); }
 
-void CreateBatcher::submit(NewOrder order, Done done) {
+void CreateBatcher::submit(NewOrder order, Done done, Deadline deadline) {
   if (auto invalid = invalid_order_error(order)) {
     done(std::move(*invalid));
     return;
   }
-  Request request{std::move(order), false, 0, std::move(done)};
+  Request request{std::move(order), false, 0, std::move(done), deadline};
   if (request.order.id.empty()) {
     request.order.id = generate_order_id();
     request.id_was_drawn = true;
@@ -65,10 +65,23 @@ void CreateBatcher::run() {
 }
 
 void CreateBatcher::commit(std::vector<Request>& group) {
+  // A call whose deadline has passed is answered now: committing it would be wasted work.
+  const auto now = Deadline::Clock::now();
+  std::erase_if(group, [&](Request& request) {
+    if (!request.deadline.expired(now)) return false;
+    request.done(Error{ErrorCode::kDeadlineExceeded,
+                       "The call's deadline passed while it waited for its commit"});
+    return true;
+  });
+  if (group.empty()) return;
   std::vector<NewOrder> orders;
   orders.reserve(group.size());
-  for (const auto& request : group) orders.push_back(request.order);
-  auto outcomes = orders_.create_orders(std::move(orders));
+  Deadline deadline = group.front().deadline;
+  for (const auto& request : group) {
+    orders.push_back(request.order);
+    deadline = Deadline::latest(deadline, request.deadline);
+  }
+  auto outcomes = orders_.create_orders(std::move(orders), deadline);
   if (!outcomes) {
     for (auto& request : group) request.done(outcomes.error());
     return;

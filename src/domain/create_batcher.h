@@ -11,6 +11,7 @@
 #include <thread>
 #include <vector>
 
+#include "domain/deadline.h"
 #include "domain/error.h"
 #include "domain/order.h"
 #include "domain/order_service.h"
@@ -29,8 +30,9 @@ class CreateBatcher {
 
   // Answers `done` exactly once: at once on the caller's thread for an invalid order or after
   // shutdown began, otherwise on the writer thread once the order's group is committed. `done`
-  // must not block.
-  void submit(NewOrder order, Done done);
+  // must not block. A group's statements are bounded by the latest deadline among its calls; a
+  // call whose deadline passed while it queued is answered kDeadlineExceeded, not committed.
+  void submit(NewOrder order, Done done, Deadline deadline = {});
 
   // Commits what is queued, answers it, and stops the writer thread. Idempotent.
   void shutdown();
@@ -41,6 +43,7 @@ class CreateBatcher {
     bool id_was_drawn = false;
     int draws = 0;
     Done done;
+    Deadline deadline;
   };
 
   void run();

@@ -19,6 +19,7 @@ enum class ErrorCode {
   kUnauthenticated,   // no credentials, or ones the server does not know
   kPermissionDenied,  // known caller, not allowed to do this
   kUnavailable,
+  kDeadlineExceeded,
   kInternal,
 };
 

@@ -24,11 +24,22 @@ Error storage_failure(const StorageError& e, std::string_view operation) {
   return {ErrorCode::kInternal, "Internal storage error"};
 }
 
-// Runs a store call, turning infrastructure failures into the client-facing Error.
+Error deadline_passed() {
+  return {ErrorCode::kDeadlineExceeded,
+          "The call's deadline passed before the database answered; nothing was changed by the "
+          "unfinished step: retry with a longer deadline"};
+}
+
+// Runs a store call, turning infrastructure failures into the client-facing Error. A deadline
+// that has passed already runs nothing.
 template <typename F>
-auto guarded(std::string_view operation, F&& body) -> decltype(body()) {
+auto guarded(std::string_view operation, const Deadline& deadline, F&& body) -> decltype(body()) {
+  if (deadline.expired()) return deadline_passed();
   try {
     return body();
+  } catch (const DeadlineExceededError& e) {
+    OS_LOG(kDebug) << operation << " stopped at the caller's deadline: " << e.what();
+    return deadline_passed();
   } catch (const StorageError& e) {
     return storage_failure(e, operation);
   }
@@ -45,12 +56,12 @@ int64_t system_now_ms() {
 OrderService::OrderService(OrderStore& store, EventPublisher& publisher, Clock now_ms)
     : store_(store), publisher_(publisher), now_ms_(std::move(now_ms)) {}
 
-Result<Order> OrderService::create_order(NewOrder request) {
+Result<Order> OrderService::create_order(NewOrder request, const Deadline& deadline) {
   if (auto invalid = invalid_order_error(request)) return std::move(*invalid);
   const bool draw_id = request.id.empty();
   for (int draw = 0; draw < kMaxIdDraws; ++draw) {
     if (draw_id) request.id = generate_order_id();
-    auto outcomes = create_orders({request});
+    auto outcomes = create_orders({request}, deadline);
     if (!outcomes) return outcomes.error();
     if (auto result = resolve_create(request, draw_id, std::move(outcomes->front()))) {
       return std::move(*result);
@@ -76,18 +87,20 @@ std::optional<Result<Order>> OrderService::resolve_create(const NewOrder& reques
             "Order " + request.id + " already exists with a different customer_id or total"});
 }
 
-Result<std::vector<CreateOutcome>> OrderService::create_orders(std::vector<NewOrder> orders) {
+Result<std::vector<CreateOutcome>> OrderService::create_orders(std::vector<NewOrder> orders,
+                                                               const Deadline& deadline) {
   for (auto& order : orders) {
     if (order.id.empty()) order.id = generate_order_id();
   }
-  return guarded("create orders", [&]() -> Result<std::vector<CreateOutcome>> {
-    auto outcomes = store_.create_orders(std::move(orders), now_ms_());
+  return guarded("create orders", deadline, [&]() -> Result<std::vector<CreateOutcome>> {
+    auto outcomes = store_.create_orders(std::move(orders), now_ms_(), deadline);
     publisher_.publish_created(outcomes);
     return outcomes;
   });
 }
 
-Result<Order> OrderService::update_status(std::string_view order_id, std::string_view status) {
+Result<Order> OrderService::update_status(std::string_view order_id, std::string_view status,
+                                          const Deadline& deadline) {
   if (auto invalid = invalid_id_error("order_id", order_id)) return std::move(*invalid);
   const auto target = parse_order_status(status);
   if (!target) {
@@ -96,9 +109,9 @@ Result<Order> OrderService::update_status(std::string_view order_id, std::string
                      "': expected CREATED, SHIPPED, DELIVERED or CANCELLED"};
   }
   const std::string id(order_id);
-  return guarded("update status", [&]() -> Result<Order> {
+  return guarded("update status", deadline, [&]() -> Result<Order> {
     for (int attempt = 0; attempt < kMaxStatusAttempts; ++attempt) {
-      auto current = store_.find_order(id);
+      auto current = store_.find_order(id, deadline);
       if (!current) return Error{ErrorCode::kNotFound, "Order " + id + " not found"};
       if (current->status == *target) return std::move(*current);
       if (!is_transition_allowed(current->status, *target)) {
@@ -106,7 +119,8 @@ Result<Order> OrderService::update_status(std::string_view order_id, std::string
                      "Order " + id + " is " + std::string(to_string(current->status)) +
                          " and cannot become " + std::string(to_string(*target))};
       }
-      auto outcome = store_.compare_and_set_status(id, current->status, *target, now_ms_());
+      auto outcome =
+          store_.compare_and_set_status(id, current->status, *target, now_ms_(), deadline);
       switch (outcome.kind) {
         case StatusChangeOutcome::Kind::kChanged:
           publisher_.publish({&outcome.event, 1});
@@ -121,16 +135,19 @@ Result<Order> OrderService::update_status(std::string_view order_id, std::string
   });
 }
 
-Result<std::optional<Order>> OrderService::find_order(std::string_view order_id) {
-  return guarded("find order",
-                 [&]() -> Result<std::optional<Order>> { return store_.find_order(order_id); });
+Result<std::optional<Order>> OrderService::find_order(std::string_view order_id,
+                                                      const Deadline& deadline) {
+  return guarded("find order", deadline, [&]() -> Result<std::optional<Order>> {
+    return store_.find_order(order_id, deadline);
+  });
 }
 
 Result<std::vector<OrderEvent>> OrderService::history_page(std::string_view customer_id,
                                                            int64_t before_sequence,
-                                                           std::size_t limit) {
-  return guarded("read history", [&]() -> Result<std::vector<OrderEvent>> {
-    return store_.history_page(customer_id, before_sequence, limit);
+                                                           std::size_t limit,
+                                                           const Deadline& deadline) {
+  return guarded("read history", deadline, [&]() -> Result<std::vector<OrderEvent>> {
+    return store_.history_page(customer_id, before_sequence, limit, deadline);
   });
 }
 

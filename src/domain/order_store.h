@@ -10,8 +10,10 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
+#include "domain/deadline.h"
 #include "domain/order.h"
 
 namespace orderstream {
@@ -43,31 +45,61 @@ class OrderStore {
  public:
   virtual ~OrderStore() = default;
 
+  // Every call takes the caller's deadline: a store stops its statements once it passes (they
+  // fail with DeadlineExceededError), so no work outlives the caller who waits for it. The
+  // public calls forward to the implementation's do_ functions (one place for the default).
+
   // Inserts every order (ids already assigned) and its CREATED event in one transaction, in
   // order; an id seen earlier in the same batch counts as existing. One outcome per input. The
   // store takes the orders so that a new order's strings move into its outcome: a bulk import
   // passes a million of them, and the writer thread, the import's serial stage, must not copy
   // each id and customer again.
-  virtual std::vector<CreateOutcome> create_orders(std::vector<NewOrder> orders,
-                                                   int64_t now_ms) = 0;
+  std::vector<CreateOutcome> create_orders(std::vector<NewOrder> orders, int64_t now_ms,
+                                           const Deadline& deadline = {}) {
+    return do_create_orders(std::move(orders), now_ms, deadline);
+  }
 
   // Sets the status to `to` and appends its event, only if the status is still `expected`.
-  virtual StatusChangeOutcome compare_and_set_status(std::string_view order_id,
-                                                     OrderStatus expected, OrderStatus to,
-                                                     int64_t now_ms) = 0;
+  StatusChangeOutcome compare_and_set_status(std::string_view order_id, OrderStatus expected,
+                                             OrderStatus to, int64_t now_ms,
+                                             const Deadline& deadline = {}) {
+    return do_compare_and_set_status(order_id, expected, to, now_ms, deadline);
+  }
 
-  virtual std::optional<Order> find_order(std::string_view order_id) = 0;
+  std::optional<Order> find_order(std::string_view order_id, const Deadline& deadline = {}) {
+    return do_find_order(order_id, deadline);
+  }
 
   // Events of the customer's orders with sequence < `before_sequence`, newest first, at most
   // `limit`. Keyset pagination: no transaction outlives the call.
-  virtual std::vector<OrderEvent> history_page(std::string_view customer_id,
-                                               int64_t before_sequence, std::size_t limit) = 0;
+  std::vector<OrderEvent> history_page(std::string_view customer_id, int64_t before_sequence,
+                                       std::size_t limit, const Deadline& deadline = {}) {
+    return do_history_page(customer_id, before_sequence, limit, deadline);
+  }
 
   // Every event with sequence > `after_sequence`, of every order, oldest first, at most `limit`:
   // what a replica or a resuming client missed since the last sequence it saw. Stores make
   // sequences visible in increasing order only, so reading on from the last sequence returned
   // never skips an event committed later.
-  virtual std::vector<OrderEvent> events_after(int64_t after_sequence, std::size_t limit) = 0;
+  std::vector<OrderEvent> events_after(int64_t after_sequence, std::size_t limit,
+                                       const Deadline& deadline = {}) {
+    return do_events_after(after_sequence, limit, deadline);
+  }
+
+ protected:
+  virtual std::vector<CreateOutcome> do_create_orders(std::vector<NewOrder> orders, int64_t now_ms,
+                                                      const Deadline& deadline) = 0;
+  virtual StatusChangeOutcome do_compare_and_set_status(std::string_view order_id,
+                                                        OrderStatus expected, OrderStatus to,
+                                                        int64_t now_ms,
+                                                        const Deadline& deadline) = 0;
+  virtual std::optional<Order> do_find_order(std::string_view order_id,
+                                             const Deadline& deadline) = 0;
+  virtual std::vector<OrderEvent> do_history_page(std::string_view customer_id,
+                                                  int64_t before_sequence, std::size_t limit,
+                                                  const Deadline& deadline) = 0;
+  virtual std::vector<OrderEvent> do_events_after(int64_t after_sequence, std::size_t limit,
+                                                  const Deadline& deadline) = 0;
 };
 
 }  // namespace orderstream

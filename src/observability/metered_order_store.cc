@@ -49,33 +49,39 @@ MeteredOrderStore::MeteredOrderStore(OrderStore& store, prometheus::Registry& re
                  &batch.Add({{"operation", "set_status"}}, kBatchOrders)};
 }
 
-std::vector<CreateOutcome> MeteredOrderStore::create_orders(std::vector<NewOrder> orders,
-                                                            int64_t now_ms) {
+std::vector<CreateOutcome> MeteredOrderStore::do_create_orders(std::vector<NewOrder> orders,
+                                                               int64_t now_ms,
+                                                               const Deadline& deadline) {
   create_orders_.batch->Observe(static_cast<double>(orders.size()));
   Timer timer(*create_orders_.duration);
-  return store_.create_orders(std::move(orders), now_ms);
+  return store_.create_orders(std::move(orders), now_ms, deadline);
 }
 
-StatusChangeOutcome MeteredOrderStore::compare_and_set_status(std::string_view order_id,
-                                                              OrderStatus expected, OrderStatus to,
-                                                              int64_t now_ms) {
+StatusChangeOutcome MeteredOrderStore::do_compare_and_set_status(std::string_view order_id,
+                                                                 OrderStatus expected,
+                                                                 OrderStatus to, int64_t now_ms,
+                                                                 const Deadline& deadline) {
   set_status_.batch->Observe(1);
   Timer timer(*set_status_.duration);
-  return store_.compare_and_set_status(order_id, expected, to, now_ms);
+  return store_.compare_and_set_status(order_id, expected, to, now_ms, deadline);
 }
 
-std::optional<Order> MeteredOrderStore::find_order(std::string_view order_id) {
-  return store_.find_order(order_id);
+std::optional<Order> MeteredOrderStore::do_find_order(std::string_view order_id,
+                                                      const Deadline& deadline) {
+  return store_.find_order(order_id, deadline);
 }
 
-std::vector<OrderEvent> MeteredOrderStore::history_page(std::string_view customer_id,
-                                                        int64_t before_sequence,
-                                                        std::size_t limit) {
-  return store_.history_page(customer_id, before_sequence, limit);
+std::vector<OrderEvent> MeteredOrderStore::do_history_page(std::string_view customer_id,
+                                                           int64_t before_sequence,
+                                                           std::size_t limit,
+                                                           const Deadline& deadline) {
+  return store_.history_page(customer_id, before_sequence, limit, deadline);
 }
 
-std::vector<OrderEvent> MeteredOrderStore::events_after(int64_t after_sequence, std::size_t limit) {
-  return store_.events_after(after_sequence, limit);
+std::vector<OrderEvent> MeteredOrderStore::do_events_after(int64_t after_sequence,
+                                                           std::size_t limit,
+                                                           const Deadline& deadline) {
+  return store_.events_after(after_sequence, limit, deadline);
 }
 
 }  // namespace orderstream::observability

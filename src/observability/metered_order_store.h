@@ -17,15 +17,18 @@ class MeteredOrderStore final : public OrderStore {
   // Registers its families in `registry`, which must outlive it.
   MeteredOrderStore(OrderStore& store, prometheus::Registry& registry);
 
-  std::vector<CreateOutcome> create_orders(std::vector<NewOrder> orders, int64_t now_ms) override;
-  StatusChangeOutcome compare_and_set_status(std::string_view order_id, OrderStatus expected,
-                                             OrderStatus to, int64_t now_ms) override;
-  std::optional<Order> find_order(std::string_view order_id) override;
-  std::vector<OrderEvent> history_page(std::string_view customer_id, int64_t before_sequence,
-                                       std::size_t limit) override;
-  std::vector<OrderEvent> events_after(int64_t after_sequence, std::size_t limit) override;
-
  private:
+  std::vector<CreateOutcome> do_create_orders(std::vector<NewOrder> orders, int64_t now_ms,
+                                              const Deadline& deadline) override;
+  StatusChangeOutcome do_compare_and_set_status(std::string_view order_id, OrderStatus expected,
+                                                OrderStatus to, int64_t now_ms,
+                                                const Deadline& deadline) override;
+  std::optional<Order> do_find_order(std::string_view order_id, const Deadline& deadline) override;
+  std::vector<OrderEvent> do_history_page(std::string_view customer_id, int64_t before_sequence,
+                                          std::size_t limit, const Deadline& deadline) override;
+  std::vector<OrderEvent> do_events_after(int64_t after_sequence, std::size_t limit,
+                                          const Deadline& deadline) override;
+
   struct Operation {
     prometheus::Histogram* duration;
     prometheus::Histogram* batch;

@@ -1,10 +1,14 @@
 #include "storage/pg_connection.h"
 
 #include <libpq-fe.h>
+#include <poll.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <charconv>
+#include <chrono>
 #include <cstdlib>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -20,6 +24,20 @@ void log_notice(void* /*arg*/, const char* message) {
   std::string_view text(message);
   while (!text.empty() && text.back() == '\n') text.remove_suffix(1);
   OS_LOG(kDebug) << "postgresql: " << text;
+}
+
+// After a cancel, how long the server has to answer before the connection is given up on (the
+// statement then still ends at the session's statement_timeout).
+constexpr int kCancelGraceMs = 5'000;
+
+bool is_copy_start(pg_result* result) {
+  const ExecStatusType status = PQresultStatus(result);
+  return status == PGRES_COPY_IN || status == PGRES_COPY_OUT || status == PGRES_COPY_BOTH;
+}
+
+bool is_failure(pg_result* result) {
+  const ExecStatusType status = PQresultStatus(result);
+  return status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK && !is_copy_start(result);
 }
 
 std::string trimmed(const char* message) {
@@ -161,6 +179,8 @@ void PgConnection::end_transaction_quietly() {
   }
   const PGTransactionStatusType status = PQtransactionStatus(conn_);
   if (status == PQTRANS_IDLE) return;
+  // The rollback must run whatever the caller's deadline: it ends the transaction's locks.
+  deadline_ = Deadline();
   if (status != PQTRANS_INTRANS && status != PQTRANS_INERROR) {
     broken_ = true;  // a command still running or an unknown state: not worth rescuing
     return;
@@ -173,12 +193,98 @@ void PgConnection::end_transaction_quietly() {
   }
 }
 
+template <class Send>
+PgResult PgConnection::run(Send&& send, std::string_view what) {
+  if (deadline_.expired()) {
+    throw DeadlineExceededError("the caller's deadline passed before " +
+                                std::string(what.substr(0, what.find('\n'))) + " was sent");
+  }
+  if (send() == 0) fail(what, nullptr);
+  return collect(what);
+}
+
+PgResult PgConnection::collect(std::string_view what) {
+  cancelled_ = false;
+  pg_result* kept = nullptr;  // the last result, or the first failure
+  for (;;) {
+    wait_while_busy(what);
+    pg_result* next = PQgetResult(conn_);
+    if (next == nullptr) break;
+    if (is_copy_start(next)) {  // the COPY's data comes next: nothing more to read now
+      PQclear(kept);
+      kept = next;
+      break;
+    }
+    if (kept != nullptr && is_failure(kept)) {
+      PQclear(next);
+      continue;
+    }
+    PQclear(kept);
+    kept = next;
+  }
+  if (cancelled_ && (kept == nullptr || is_failure(kept))) {
+    const std::string message =
+        trimmed(kept != nullptr ? PQresultErrorMessage(kept) : PQerrorMessage(conn_));
+    PQclear(kept);
+    throw DeadlineExceededError("PostgreSQL statement cancelled at the caller's deadline (" +
+                                message + ") in: " + std::string(what.substr(0, what.find('\n'))));
+  }
+  return checked(kept, what);
+}
+
+void PgConnection::wait_while_busy(std::string_view what) {
+  std::optional<Deadline::Clock::time_point> give_up;
+  while (PQisBusy(conn_) != 0) {
+    int timeout_ms = -1;
+    if (give_up) {
+      timeout_ms = static_cast<int>(std::max<int64_t>(
+          0,
+          std::chrono::ceil<std::chrono::milliseconds>(*give_up - Deadline::Clock::now()).count()));
+    } else if (deadline_.is_set()) {
+      timeout_ms = static_cast<int>(std::min<int64_t>(deadline_.remaining_ms(), 60'000));
+    }
+    pollfd fd{PQsocket(conn_), POLLIN, 0};
+    const int ready = ::poll(&fd, 1, timeout_ms);
+    if (ready < 0) {
+      if (errno == EINTR) continue;
+      broken_ = true;
+      throw StorageError("poll on the PostgreSQL socket failed in: " + std::string(what), true);
+    }
+    if (ready == 0) {
+      if (give_up && Deadline::Clock::now() >= *give_up) {
+        // No answer to the cancel: the connection cannot be trusted with another statement.
+        broken_ = true;
+        throw DeadlineExceededError(
+            "PostgreSQL did not answer a cancelled statement; connection dropped in: " +
+            std::string(what.substr(0, what.find('\n'))));
+      }
+      if (!give_up && deadline_.expired()) {
+        cancel_running();
+        cancelled_ = true;
+        give_up = Deadline::Clock::now() + std::chrono::milliseconds(kCancelGraceMs);
+      }
+      continue;
+    }
+    if (PQconsumeInput(conn_) == 0) return;  // lost: PQgetResult reports it
+  }
+}
+
+void PgConnection::cancel_running() {
+  PGcancel* cancel = PQgetCancel(conn_);
+  if (cancel == nullptr) return;
+  char error[256] = {};
+  if (PQcancel(cancel, error, sizeof error) == 0) {
+    OS_LOG(kWarn) << "cannot cancel a PostgreSQL statement at its deadline: " << trimmed(error);
+  }
+  PQfreeCancel(cancel);
+}
+
 PgResult PgConnection::exec(const std::string& sql) {
-  return checked(PQexec(conn_, sql.c_str()), sql);
+  return run([&] { return PQsendQuery(conn_, sql.c_str()); }, sql);
 }
 
 void PgConnection::prepare(const std::string& name, const std::string& sql) {
-  checked(PQprepare(conn_, name.c_str(), sql.c_str(), 0, nullptr), sql);
+  run([&] { return PQsendPrepare(conn_, name.c_str(), sql.c_str(), 0, nullptr); }, sql);
 }
 
 PgResult PgConnection::exec_prepared(const std::string& name, PgParams params) {
@@ -187,13 +293,16 @@ PgResult PgConnection::exec_prepared(const std::string& name, PgParams params) {
   std::vector<const char*> values;
   values.reserve(copies.size());
   for (const std::string& copy : copies) values.push_back(copy.c_str());
-  return checked(PQexecPrepared(conn_, name.c_str(), static_cast<int>(values.size()), values.data(),
-                                nullptr, nullptr, 0),
-                 name);
+  return run(
+      [&] {
+        return PQsendQueryPrepared(conn_, name.c_str(), static_cast<int>(values.size()),
+                                   values.data(), nullptr, nullptr, 0);
+      },
+      name);
 }
 
 void PgConnection::copy_in(const std::string& sql, std::string_view data) {
-  PgResult started = checked(PQexec(conn_, sql.c_str()), sql);
+  PgResult started = exec(sql);
   // Bounded pieces: libpq copies each into its output buffer before sending.
   constexpr std::size_t kPiece = 256 * 1024;
   for (std::size_t offset = 0; offset < data.size(); offset += kPiece) {
@@ -204,8 +313,7 @@ void PgConnection::copy_in(const std::string& sql, std::string_view data) {
   }
   if (PQputCopyEnd(conn_, nullptr) != 1) fail(sql, nullptr);
   // The COPY's own result, then nothing.
-  PgResult ended = checked(PQgetResult(conn_), sql);
-  while (pg_result* extra = PQgetResult(conn_)) PQclear(extra);
+  PgResult ended = collect(sql);
 }
 
 PgResult PgConnection::checked(pg_result* result, std::string_view what) {

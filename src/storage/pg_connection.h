@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "domain/deadline.h"
 #include "domain/storage_error.h"
 
 struct pg_conn;
@@ -66,6 +67,11 @@ class PgConnection {
   // it.
   bool usable();
 
+  // Bounds the statements that follow by `deadline` (none: only the session's statement_timeout):
+  // a statement still running when it passes is cancelled (PQcancel), and one that would start
+  // after it is not sent; either throws DeadlineExceededError. The pool sets it per lease.
+  void set_deadline(const Deadline& deadline) { deadline_ = deadline; }
+
   // Runs one or more statements without parameters; returns the last result.
   PgResult exec(const std::string& sql);
   // Prepares `sql` under `name` for this session.
@@ -93,12 +99,24 @@ class PgConnection {
   bool lost() const;
 
  private:
+  // Sends with `send` (a PQsend* call), waits for the answer within the deadline, and returns the
+  // last result, or the first failed one, or a COPY's start; `what` names the statement in errors.
+  template <class Send>
+  PgResult run(Send&& send, std::string_view what);
+  // Waits for the results of what was sent, as run() describes.
+  PgResult collect(std::string_view what);
+  // Waits until libpq has a whole result to hand out; cancels the statement at the deadline.
+  void wait_while_busy(std::string_view what);
+  // Asks the server to cancel the running statement (a separate connection, as libpq does it).
+  void cancel_running();
   // Throws StorageError for a failed result (or none), keeping the result's own message.
   PgResult checked(pg_result* result, std::string_view what);
   [[noreturn]] void fail(std::string_view what, pg_result* result);
 
   pg_conn* conn_;
   bool broken_ = false;
+  Deadline deadline_;
+  bool cancelled_ = false;  // the statement being waited for was cancelled at the deadline
 };
 
 // BEGIN on construction; ROLLBACK on destruction unless committed. A failed ROLLBACK (the

@@ -28,11 +28,16 @@ PgConnectionPool::Lease::Lease(Lease&& other) noexcept
       slot_(other.slot_),
       connection_(other.connection_) {}
 
-PgConnectionPool::Lease PgConnectionPool::acquire() {
+PgConnectionPool::Lease PgConnectionPool::acquire(const Deadline& deadline) {
   std::size_t slot = 0;
   {
     std::unique_lock lock(mutex_);
-    available_.wait(lock, [this] { return !free_.empty(); });
+    const auto has_free = [this] { return !free_.empty(); };
+    if (!deadline.is_set()) {
+      available_.wait(lock, has_free);
+    } else if (!available_.wait_until(lock, deadline.when(), has_free)) {
+      throw DeadlineExceededError("the caller's deadline passed while waiting for a connection");
+    }
     slot = free_.back();
     free_.pop_back();
   }
@@ -51,6 +56,7 @@ PgConnectionPool::Lease PgConnectionPool::acquire() {
       throw;
     }
   }
+  connection->set_deadline(deadline);
   return Lease(*this, slot, *connection);
 }
 
@@ -58,6 +64,7 @@ void PgConnectionPool::release(std::size_t slot) {
   // A connection that a failure left unusable is closed now rather than kept for the next lease.
   std::unique_ptr<PgConnection>& connection = slots_[slot];
   if (connection != nullptr && connection->lost()) connection.reset();
+  if (connection != nullptr) connection->set_deadline(Deadline());
   {
     std::lock_guard lock(mutex_);
     free_.push_back(slot);

@@ -47,9 +47,10 @@ class PgConnectionPool {
     PgConnection* connection_;
   };
 
-  // Waits for a free connection, opening or replacing it as needed. Throws a transient
-  // StorageError when the database cannot be reached.
-  Lease acquire();
+  // Waits for a free connection, opening or replacing it as needed, and bounds its statements by
+  // `deadline` for the lease (PgConnection::set_deadline). Throws DeadlineExceededError when the
+  // deadline passes while waiting, a transient StorageError when the database cannot be reached.
+  Lease acquire(const Deadline& deadline = {});
 
  private:
   void release(std::size_t slot);

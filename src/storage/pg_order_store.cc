@@ -281,11 +281,13 @@ struct PgOrderStore::Impl {
   // be lost (the server restarted while it sat idle) changed nothing, so it runs once more on a
   // new connection; a database that is really gone fails the second time.
   template <class Read>
-  auto read(Read&& read_with) {
+  auto read(const Deadline& deadline, Read&& read_with) {
     for (int attempt = 0;; ++attempt) {
-      auto connection = pool.acquire();
+      auto connection = pool.acquire(deadline);
       try {
         return read_with(*connection);
+      } catch (const DeadlineExceededError&) {
+        throw;  // the caller stopped waiting: nothing to retry for
       } catch (const StorageError&) {
         if (attempt > 0 || !connection->lost()) throw;
       }
@@ -302,8 +304,9 @@ PgOrderStore::PgOrderStore(PgOptions options) : impl_(std::make_unique<Impl>(opt
 
 PgOrderStore::~PgOrderStore() = default;
 
-std::vector<CreateOutcome> PgOrderStore::create_orders(std::vector<NewOrder> orders,
-                                                       int64_t now_ms) {
+std::vector<CreateOutcome> PgOrderStore::do_create_orders(std::vector<NewOrder> orders,
+                                                          int64_t now_ms,
+                                                          const Deadline& deadline) {
   std::vector<CreateOutcome> outcomes;
   if (orders.empty()) return outcomes;
   if (orders.size() > static_cast<std::size_t>(std::numeric_limits<int32_t>::max())) {
@@ -322,7 +325,7 @@ std::vector<CreateOutcome> PgOrderStore::create_orders(std::vector<NewOrder> ord
     copy.field_float8(static_cast<double>(order.total));
   }
 
-  auto connection = impl_->pool.acquire();
+  auto connection = impl_->pool.acquire(deadline);
   PgTransaction transaction(*connection);
   // The rows travel before the counter lock is taken, so other writers do not wait for them.
   connection->copy_in(kCopyStage, copy.finish());
@@ -400,11 +403,12 @@ std::vector<CreateOutcome> PgOrderStore::create_orders(std::vector<NewOrder> ord
   return outcomes;
 }
 
-StatusChangeOutcome PgOrderStore::compare_and_set_status(std::string_view order_id,
-                                                         OrderStatus expected, OrderStatus to,
-                                                         int64_t now_ms) {
+StatusChangeOutcome PgOrderStore::do_compare_and_set_status(std::string_view order_id,
+                                                            OrderStatus expected, OrderStatus to,
+                                                            int64_t now_ms,
+                                                            const Deadline& deadline) {
   StatusChangeOutcome outcome;
-  auto connection = impl_->pool.acquire();
+  auto connection = impl_->pool.acquire(deadline);
   // Early returns roll back, the sequence taken included: nothing was written.
   PgTransaction transaction(*connection);
   const PgResult next = connection->exec_prepared(kNextSequence, {});
@@ -432,8 +436,9 @@ StatusChangeOutcome PgOrderStore::compare_and_set_status(std::string_view order_
   return outcome;
 }
 
-std::optional<Order> PgOrderStore::find_order(std::string_view order_id) {
-  return impl_->read([&](PgConnection& connection) -> std::optional<Order> {
+std::optional<Order> PgOrderStore::do_find_order(std::string_view order_id,
+                                                 const Deadline& deadline) {
+  return impl_->read(deadline, [&](PgConnection& connection) -> std::optional<Order> {
     const std::string_view params[] = {order_id};
     const PgResult result = connection.exec_prepared(kSelectOrder, params);
     if (result.rows() == 0) return std::nullopt;
@@ -441,10 +446,11 @@ std::optional<Order> PgOrderStore::find_order(std::string_view order_id) {
   });
 }
 
-std::vector<OrderEvent> PgOrderStore::history_page(std::string_view customer_id,
-                                                   int64_t before_sequence, std::size_t limit) {
+std::vector<OrderEvent> PgOrderStore::do_history_page(std::string_view customer_id,
+                                                      int64_t before_sequence, std::size_t limit,
+                                                      const Deadline& deadline) {
   if (limit == 0) return {};
-  return impl_->read([&](PgConnection& connection) {
+  return impl_->read(deadline, [&](PgConnection& connection) {
     const std::string before = std::to_string(before_sequence);
     const std::string limit_param = limit_text(limit);
     const std::string_view params[] = {customer_id, before, limit_param};
@@ -460,9 +466,10 @@ std::vector<OrderEvent> PgOrderStore::history_page(std::string_view customer_id,
   });
 }
 
-std::vector<OrderEvent> PgOrderStore::events_after(int64_t after_sequence, std::size_t limit) {
+std::vector<OrderEvent> PgOrderStore::do_events_after(int64_t after_sequence, std::size_t limit,
+                                                      const Deadline& deadline) {
   if (limit == 0) return {};
-  return impl_->read([&](PgConnection& connection) {
+  return impl_->read(deadline, [&](PgConnection& connection) {
     return read_events_after(connection, after_sequence, limit);
   });
 }

@@ -419,8 +419,8 @@ SqliteOrderStore::SqliteOrderStore(SqliteOptions options)
 
 SqliteOrderStore::~SqliteOrderStore() = default;
 
-std::vector<CreateOutcome> SqliteOrderStore::create_orders(std::vector<NewOrder> orders,
-                                                           int64_t now_ms) {
+std::vector<CreateOutcome> SqliteOrderStore::do_create_orders(std::vector<NewOrder> orders,
+                                                              int64_t now_ms, const Deadline&) {
   std::vector<CreateOutcome> outcomes;
   if (orders.empty()) return outcomes;
   outcomes.reserve(orders.size());
@@ -483,9 +483,10 @@ std::vector<CreateOutcome> SqliteOrderStore::create_orders(std::vector<NewOrder>
   });
 }
 
-StatusChangeOutcome SqliteOrderStore::compare_and_set_status(std::string_view order_id,
-                                                             OrderStatus expected, OrderStatus to,
-                                                             int64_t now_ms) {
+StatusChangeOutcome SqliteOrderStore::do_compare_and_set_status(std::string_view order_id,
+                                                                OrderStatus expected,
+                                                                OrderStatus to, int64_t now_ms,
+                                                                const Deadline&) {
   std::lock_guard lock(impl_->write_mutex);
   Writer& w = impl_->writer;
   return w.write([&]() -> StatusChangeOutcome {
@@ -526,7 +527,7 @@ StatusChangeOutcome SqliteOrderStore::compare_and_set_status(std::string_view or
   });
 }
 
-std::optional<Order> SqliteOrderStore::find_order(std::string_view order_id) {
+std::optional<Order> SqliteOrderStore::do_find_order(std::string_view order_id, const Deadline&) {
   auto reader = impl_->readers.acquire();
   StatementScope select(reader->select_order);
   select->bind_text(1, order_id);
@@ -534,8 +535,9 @@ std::optional<Order> SqliteOrderStore::find_order(std::string_view order_id) {
   return read_order(reader->select_order, reader->db);
 }
 
-std::vector<OrderEvent> SqliteOrderStore::history_page(std::string_view customer_id,
-                                                       int64_t before_sequence, std::size_t limit) {
+std::vector<OrderEvent> SqliteOrderStore::do_history_page(std::string_view customer_id,
+                                                          int64_t before_sequence,
+                                                          std::size_t limit, const Deadline&) {
   std::vector<OrderEvent> events;
   if (limit == 0) return events;
   constexpr auto kMaxLimit = static_cast<std::size_t>(std::numeric_limits<int64_t>::max());
@@ -556,7 +558,8 @@ std::vector<OrderEvent> SqliteOrderStore::history_page(std::string_view customer
   return events;
 }
 
-std::vector<OrderEvent> SqliteOrderStore::events_after(int64_t after_sequence, std::size_t limit) {
+std::vector<OrderEvent> SqliteOrderStore::do_events_after(int64_t after_sequence, std::size_t limit,
+                                                          const Deadline&) {
   std::vector<OrderEvent> events;
   if (limit == 0) return events;
   constexpr auto kMaxLimit = static_cast<std::size_t>(std::numeric_limits<int64_t>::max());

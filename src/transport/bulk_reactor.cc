@@ -22,16 +22,19 @@ int32_t clamp_count(int64_t count) {
 }  // namespace
 
 BulkReactor* BulkReactor::start(ReactorContext context, StreamGrant grant,
-                                ::ecommerce::orders::BulkProcessResult* result) {
-  auto* reactor = new BulkReactor(context, std::move(grant), result);
+                                ::ecommerce::orders::BulkProcessResult* result, Deadline deadline) {
+  auto* reactor = new BulkReactor(context, std::move(grant), result, deadline);
   std::lock_guard lock(reactor->mutex_);
   if (reactor->register_locked()) reactor->StartRead(&reactor->read_buffer_);
   return reactor;
 }
 
 BulkReactor::BulkReactor(ReactorContext context, StreamGrant grant,
-                         ::ecommerce::orders::BulkProcessResult* result)
-    : ManagedStream(context, std::move(grant)), result_(result), lease_(context.imports) {}
+                         ::ecommerce::orders::BulkProcessResult* result, Deadline deadline)
+    : ManagedStream(context, std::move(grant)),
+      result_(result),
+      deadline_(deadline),
+      lease_(context.imports) {}
 
 void BulkReactor::OnReadDone(bool ok) {
   std::lock_guard lock(mutex_);
@@ -94,7 +97,7 @@ void BulkReactor::commit_locked() {
   std::vector<NewOrder> batch;
   batch.swap(pending_);
   post_locked([batch = std::move(batch)](BulkReactor& self) mutable {
-    self.on_committed(self.context_.orders.create_orders(std::move(batch)));
+    self.on_committed(self.context_.orders.create_orders(std::move(batch), self.deadline_));
   });
 }
 

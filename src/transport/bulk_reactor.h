@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "domain/bulk_tally.h"
+#include "domain/deadline.h"
 #include "order_service.pb.h"
 #include "transport/import_budget.h"
 #include "transport/managed_stream.h"
@@ -25,8 +26,9 @@ using BulkStream = grpc::ServerReadReactor<grpc::ByteBuffer>;
 
 class BulkReactor final : public ManagedStream<BulkReactor, BulkStream> {
  public:
+  // Every batch's transaction is bounded by the import's `deadline`.
   static BulkReactor* start(ReactorContext context, StreamGrant grant,
-                            ::ecommerce::orders::BulkProcessResult* result);
+                            ::ecommerce::orders::BulkProcessResult* result, Deadline deadline = {});
 
   void OnReadDone(bool ok) override;
 
@@ -34,7 +36,7 @@ class BulkReactor final : public ManagedStream<BulkReactor, BulkStream> {
   friend class RefCounted<BulkReactor>;
   friend class ManagedStream<BulkReactor, BulkStream>;
   BulkReactor(ReactorContext context, StreamGrant grant,
-              ::ecommerce::orders::BulkProcessResult* result);
+              ::ecommerce::orders::BulkProcessResult* result, Deadline deadline);
   ~BulkReactor() override = default;
 
   void commit_locked();
@@ -48,6 +50,7 @@ class BulkReactor final : public ManagedStream<BulkReactor, BulkStream> {
   static grpc::Status shutting_down();
 
   ::ecommerce::orders::BulkProcessResult* const result_;
+  const Deadline deadline_;
   const ImportBudget::Lease lease_;  // counts this import in the budget's share until destroyed
 
   grpc::ByteBuffer read_buffer_;        // the message as received

@@ -19,10 +19,11 @@ constexpr std::size_t kPageSize = 1024;
 }  // namespace
 
 HistoryReactor* HistoryReactor::start(ReactorContext context, StreamGrant grant,
-                                      const grpc::ByteBuffer& request) {
+                                      const grpc::ByteBuffer& request, Deadline deadline) {
   ::ecommerce::orders::UserID user;
   const bool parsed = parse_request(request, user);
-  auto* reactor = new HistoryReactor(context, std::move(grant), std::move(*user.mutable_id()));
+  auto* reactor =
+      new HistoryReactor(context, std::move(grant), std::move(*user.mutable_id()), deadline);
   std::lock_guard lock(reactor->mutex_);
   if (!parsed) {
     reactor->finish_locked(unparsable_request(user.GetTypeName()));
@@ -37,9 +38,11 @@ HistoryReactor* HistoryReactor::start(ReactorContext context, StreamGrant grant,
   return reactor;
 }
 
-HistoryReactor::HistoryReactor(ReactorContext context, StreamGrant grant, std::string customer_id)
+HistoryReactor::HistoryReactor(ReactorContext context, StreamGrant grant, std::string customer_id,
+                               Deadline deadline)
     : ManagedStream(context, std::move(grant)),
       customer_id_(std::move(customer_id)),
+      deadline_(deadline),
       next_before_sequence_(std::numeric_limits<int64_t>::max()) {}
 
 void HistoryReactor::fetch_locked() {
@@ -48,7 +51,8 @@ void HistoryReactor::fetch_locked() {
   fetch_in_flight_ = true;
   const std::size_t limit = first_page_ ? kFirstPageSize : kPageSize;
   post_locked([before = next_before_sequence_, limit](HistoryReactor& self) {
-    self.on_page(self.context_.orders.history_page(self.customer_id_, before, limit), limit);
+    self.on_page(
+        self.context_.orders.history_page(self.customer_id_, before, limit, self.deadline_), limit);
   });
 }
 

@@ -11,6 +11,7 @@
 #include <mutex>
 #include <string>
 
+#include "domain/deadline.h"
 #include "order_service.pb.h"
 #include "transport/managed_stream.h"
 
@@ -21,9 +22,9 @@ class HistoryReactor final
                            grpc::ServerWriteReactor<::ecommerce::orders::OrderEvent>> {
  public:
   // Starts the reactor for the request's bytes (parsed here: transport/request_parsing.h); gRPC
-  // owns it from the returned pointer until OnDone.
+  // owns it from the returned pointer until OnDone. Every page's read is bounded by `deadline`.
   static HistoryReactor* start(ReactorContext context, StreamGrant grant,
-                               const grpc::ByteBuffer& request);
+                               const grpc::ByteBuffer& request, Deadline deadline = {});
 
   void OnWriteDone(bool ok) override;
 
@@ -31,7 +32,8 @@ class HistoryReactor final
   friend class RefCounted<HistoryReactor>;
   friend class ManagedStream<HistoryReactor,
                              grpc::ServerWriteReactor<::ecommerce::orders::OrderEvent>>;
-  HistoryReactor(ReactorContext context, StreamGrant grant, std::string customer_id);
+  HistoryReactor(ReactorContext context, StreamGrant grant, std::string customer_id,
+                 Deadline deadline);
   ~HistoryReactor() override = default;
 
   void fetch_locked();
@@ -41,6 +43,7 @@ class HistoryReactor final
   void on_finish_locked() { buffered_.clear(); }
 
   const std::string customer_id_;
+  const Deadline deadline_;
 
   std::deque<OrderEvent> buffered_;
   int64_t next_before_sequence_;

@@ -6,6 +6,7 @@
 #include "auth/access_rules.h"
 #include "domain/order_validation.h"
 #include "transport/bulk_reactor.h"
+#include "transport/call_deadline.h"
 #include "transport/history_reactor.h"
 #include "transport/proto_mapping.h"
 #include "transport/rejected_stream.h"
@@ -115,14 +116,17 @@ grpc::ServerUnaryReactor* OrderServiceImpl::CreateOrder(grpc::CallbackServerCont
     return finish_now(call, to_grpc_status(*denied));
   }
   grpc::ServerUnaryReactor* reactor = call->DefaultReactor();
-  context_.creates.submit(std::move(new_order), [reactor, response](Result<Order> created) {
-    if (!created) {
-      reactor->Finish(to_grpc_status(created.error()));
-      return;
-    }
-    fill_response(created.value(), response);
-    reactor->Finish(grpc::Status::OK);
-  });
+  context_.creates.submit(
+      std::move(new_order),
+      [reactor, response](Result<Order> created) {
+        if (!created) {
+          reactor->Finish(to_grpc_status(created.error()));
+          return;
+        }
+        fill_response(created.value(), response);
+        reactor->Finish(grpc::Status::OK);
+      },
+      deadline_of(*call));
   return reactor;
 }
 
@@ -143,8 +147,10 @@ grpc::ServerUnaryReactor* OrderServiceImpl::UpdateOrderStatus(grpc::CallbackServ
     return finish_now(call, to_grpc_status(*invalid));
   }
   return run_unary(call, context_.executor,
-                   [this, change = std::move(change), response]() -> grpc::Status {
-                     auto order = context_.orders.update_status(change.order_id(), change.status());
+                   [this, change = std::move(change), response,
+                    deadline = deadline_of(*call)]() -> grpc::Status {
+                     auto order = context_.orders.update_status(change.order_id(), change.status(),
+                                                                deadline);
                      if (!order) return to_grpc_status(order.error());
                      fill_update(latest_event_of(order.value()), response);
                      return grpc::Status::OK;
@@ -162,22 +168,22 @@ grpc::ServerUnaryReactor* OrderServiceImpl::GetOrder(grpc::CallbackServerContext
   if (auto invalid = invalid_id_error("OrderID.id", id.id(), context_.limits.max_id_bytes)) {
     return finish_now(call, to_grpc_status(*invalid));
   }
-  return run_unary(
-      call, context_.executor,
-      [this, caller = std::move(caller.value()), id = std::move(id), response]() -> grpc::Status {
-        auto order = context_.orders.find_order(id.id());
-        if (!order) return to_grpc_status(order.error());
-        // Before NOT_FOUND: a customer gets the same answer for a missing order as
-        // for another customer's, which reveals nothing about which ids exist.
-        if (auto denied = auth::check_order(caller, order.value())) {
-          return to_grpc_status(*denied);
-        }
-        if (!order.value()) {
-          return {grpc::StatusCode::NOT_FOUND, "Order " + id.id() + " not found"};
-        }
-        fill_details(*order.value(), response);
-        return grpc::Status::OK;
-      });
+  return run_unary(call, context_.executor,
+                   [this, caller = std::move(caller.value()), id = std::move(id), response,
+                    deadline = deadline_of(*call)]() -> grpc::Status {
+                     auto order = context_.orders.find_order(id.id(), deadline);
+                     if (!order) return to_grpc_status(order.error());
+                     // Before NOT_FOUND: a customer gets the same answer for a missing order as
+                     // for another customer's, which reveals nothing about which ids exist.
+                     if (auto denied = auth::check_order(caller, order.value())) {
+                       return to_grpc_status(*denied);
+                     }
+                     if (!order.value()) {
+                       return {grpc::StatusCode::NOT_FOUND, "Order " + id.id() + " not found"};
+                     }
+                     fill_details(*order.value(), response);
+                     return grpc::Status::OK;
+                   });
 }
 
 grpc::ServerWriteReactor<pb::OrderEvent>* OrderServiceImpl::GetOrderHistory(
@@ -188,7 +194,7 @@ grpc::ServerWriteReactor<pb::OrderEvent>* OrderServiceImpl::GetOrderHistory(
         to_grpc_status(grant.error()));
   }
   // Whose history it is, and so whether the caller may read it, is known once parsed there.
-  return HistoryReactor::start(context_, std::move(grant.value()), *request);
+  return HistoryReactor::start(context_, std::move(grant.value()), *request, deadline_of(*call));
 }
 
 grpc::ServerReadReactor<ByteBuffer>* OrderServiceImpl::ProcessBulkOrders(
@@ -198,7 +204,7 @@ grpc::ServerReadReactor<ByteBuffer>* OrderServiceImpl::ProcessBulkOrders(
     return RejectedStream<grpc::ServerReadReactor<ByteBuffer>>::start(
         to_grpc_status(grant.error()));
   }
-  return BulkReactor::start(context_, std::move(grant.value()), response);
+  return BulkReactor::start(context_, std::move(grant.value()), response, deadline_of(*call));
 }
 
 grpc::ServerBidiReactor<ByteBuffer, pb::OrderUpdate>* OrderServiceImpl::NotifyOrderUpdates(

@@ -71,6 +71,8 @@ grpc::StatusCode to_status_code(ErrorCode code) {
       return grpc::StatusCode::PERMISSION_DENIED;
     case ErrorCode::kUnavailable:
       return grpc::StatusCode::UNAVAILABLE;
+    case ErrorCode::kDeadlineExceeded:
+      return grpc::StatusCode::DEADLINE_EXCEEDED;
     case ErrorCode::kInternal:
       return grpc::StatusCode::INTERNAL;
   }

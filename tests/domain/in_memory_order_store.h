@@ -21,7 +21,8 @@ namespace orderstream::testing {
 // sequence; every order's CREATED event on insert; a real compare-and-set; history newest first.
 class InMemoryOrderStore : public OrderStore {
  public:
-  std::vector<CreateOutcome> create_orders(std::vector<NewOrder> orders, int64_t now_ms) override {
+  std::vector<CreateOutcome> do_create_orders(std::vector<NewOrder> orders, int64_t now_ms,
+                                              const Deadline&) override {
     std::lock_guard lock(mutex_);
     ++create_calls_;
     std::vector<CreateOutcome> outcomes;
@@ -47,14 +48,15 @@ class InMemoryOrderStore : public OrderStore {
     return outcomes;
   }
 
-  StatusChangeOutcome compare_and_set_status(std::string_view order_id, OrderStatus expected,
-                                             OrderStatus to, int64_t now_ms) override {
+  StatusChangeOutcome do_compare_and_set_status(std::string_view order_id, OrderStatus expected,
+                                                OrderStatus to, int64_t now_ms,
+                                                const Deadline&) override {
     std::lock_guard lock(mutex_);
     ++cas_calls_;
     return cas_locked(order_id, expected, to, now_ms);
   }
 
-  std::optional<Order> find_order(std::string_view order_id) override {
+  std::optional<Order> do_find_order(std::string_view order_id, const Deadline&) override {
     std::lock_guard lock(mutex_);
     ++find_calls_;
     auto it = orders_.find(std::string(order_id));
@@ -62,8 +64,8 @@ class InMemoryOrderStore : public OrderStore {
     return it->second;
   }
 
-  std::vector<OrderEvent> history_page(std::string_view customer_id, int64_t before_sequence,
-                                       std::size_t limit) override {
+  std::vector<OrderEvent> do_history_page(std::string_view customer_id, int64_t before_sequence,
+                                          std::size_t limit, const Deadline&) override {
     std::lock_guard lock(mutex_);
     std::vector<OrderEvent> page;
     for (auto it = events_.rbegin(); it != events_.rend() && page.size() < limit; ++it) {
@@ -72,7 +74,8 @@ class InMemoryOrderStore : public OrderStore {
     return page;
   }
 
-  std::vector<OrderEvent> events_after(int64_t after_sequence, std::size_t limit) override {
+  std::vector<OrderEvent> do_events_after(int64_t after_sequence, std::size_t limit,
+                                          const Deadline&) override {
     std::lock_guard lock(mutex_);
     std::vector<OrderEvent> events;
     for (const OrderEvent& event : events_) {
@@ -93,7 +96,7 @@ class InMemoryOrderStore : public OrderStore {
 
   // Stores an order as if some earlier request had created it.
   void seed(const NewOrder& order, int64_t now_ms = 1) {
-    InMemoryOrderStore::create_orders({order}, now_ms);  // not an override's, nor counted
+    InMemoryOrderStore::do_create_orders({order}, now_ms, {});  // not an override's, nor counted
     std::lock_guard lock(mutex_);
     --create_calls_;
   }

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
 #include <functional>
 #include <limits>
 #include <map>
@@ -33,18 +34,19 @@ class StaleOnceOrderStore : public InMemoryOrderStore {
  public:
   std::function<void()> before_first_cas;
 
-  StatusChangeOutcome compare_and_set_status(std::string_view order_id, OrderStatus expected,
-                                             OrderStatus to, int64_t now_ms) override {
+  StatusChangeOutcome do_compare_and_set_status(std::string_view order_id, OrderStatus expected,
+                                                OrderStatus to, int64_t now_ms,
+                                                const Deadline&) override {
     if (before_first_cas) std::exchange(before_first_cas, nullptr)();
-    return InMemoryOrderStore::compare_and_set_status(order_id, expected, to, now_ms);
+    return InMemoryOrderStore::do_compare_and_set_status(order_id, expected, to, now_ms, {});
   }
 };
 
 // Every compare-and-set loses to a concurrent writer.
 class AlwaysStaleOrderStore : public InMemoryOrderStore {
  public:
-  StatusChangeOutcome compare_and_set_status(std::string_view order_id, OrderStatus, OrderStatus,
-                                             int64_t) override {
+  StatusChangeOutcome do_compare_and_set_status(std::string_view order_id, OrderStatus, OrderStatus,
+                                                int64_t, const Deadline&) override {
     ++stale_answers;
     return {StatusChangeOutcome::Kind::kStale, *find_order(order_id), {}};
   }
@@ -54,8 +56,8 @@ class AlwaysStaleOrderStore : public InMemoryOrderStore {
 // The order vanishes between the read and the compare-and-set.
 class VanishingOrderStore : public InMemoryOrderStore {
  public:
-  StatusChangeOutcome compare_and_set_status(std::string_view, OrderStatus, OrderStatus,
-                                             int64_t) override {
+  StatusChangeOutcome do_compare_and_set_status(std::string_view, OrderStatus, OrderStatus, int64_t,
+                                                const Deadline&) override {
     return {StatusChangeOutcome::Kind::kNotFound, {}, {}};
   }
 };
@@ -67,7 +69,8 @@ class CollidingOrderStore : public InMemoryOrderStore {
   CollidingOrderStore(int collisions, NewOrder taken_by)
       : collisions_(collisions), taken_by_(std::move(taken_by)) {}
 
-  std::vector<CreateOutcome> create_orders(std::vector<NewOrder> orders, int64_t now_ms) override {
+  std::vector<CreateOutcome> do_create_orders(std::vector<NewOrder> orders, int64_t now_ms,
+                                              const Deadline&) override {
     attempted_ids.push_back(orders.front().id);
     if (collisions_ > 0) {
       --collisions_;
@@ -75,7 +78,7 @@ class CollidingOrderStore : public InMemoryOrderStore {
       other.id = orders.front().id;
       seed(other);
     }
-    return InMemoryOrderStore::create_orders(std::move(orders), now_ms);
+    return InMemoryOrderStore::do_create_orders(std::move(orders), now_ms, {});
   }
 
   std::vector<std::string> attempted_ids;
@@ -93,14 +96,22 @@ class FailingOrderStore : public OrderStore {
  public:
   explicit FailingOrderStore(bool transient) : transient_(transient) {}
 
-  std::vector<CreateOutcome> create_orders(std::vector<NewOrder>, int64_t) override { fail(); }
-  StatusChangeOutcome compare_and_set_status(std::string_view, OrderStatus, OrderStatus,
-                                             int64_t) override {
+  std::vector<CreateOutcome> do_create_orders(std::vector<NewOrder>, int64_t,
+                                              const Deadline&) override {
     fail();
   }
-  std::optional<Order> find_order(std::string_view) override { fail(); }
-  std::vector<OrderEvent> history_page(std::string_view, int64_t, std::size_t) override { fail(); }
-  std::vector<OrderEvent> events_after(int64_t, std::size_t) override { fail(); }
+  StatusChangeOutcome do_compare_and_set_status(std::string_view, OrderStatus, OrderStatus, int64_t,
+                                                const Deadline&) override {
+    fail();
+  }
+  std::optional<Order> do_find_order(std::string_view, const Deadline&) override { fail(); }
+  std::vector<OrderEvent> do_history_page(std::string_view, int64_t, std::size_t,
+                                          const Deadline&) override {
+    fail();
+  }
+  std::vector<OrderEvent> do_events_after(int64_t, std::size_t, const Deadline&) override {
+    fail();
+  }
 
  private:
   [[noreturn]] void fail() { throw StorageError(std::string(kSecretDetail), transient_); }
@@ -721,8 +732,8 @@ INSTANTIATE_TEST_SUITE_P(TransientAndPermanent, OrderServiceStorageFailureTest,
 // Only the CAS fails: the read succeeded, so the failure surfaces from the write path too.
 class FailingWriteOrderStore : public InMemoryOrderStore {
  public:
-  StatusChangeOutcome compare_and_set_status(std::string_view, OrderStatus, OrderStatus,
-                                             int64_t) override {
+  StatusChangeOutcome do_compare_and_set_status(std::string_view, OrderStatus, OrderStatus, int64_t,
+                                                const Deadline&) override {
     throw StorageError(std::string(kSecretDetail), /*transient=*/true);
   }
 };
@@ -736,6 +747,46 @@ TEST_F(OrderServiceTest, UpdateStatusMapsAFailedWriteToUnavailableAndPublishesNo
   EXPECT_EQ(updated.error().code, ErrorCode::kUnavailable);
   EXPECT_FALSE(contains(updated.error().message, "SQLITE")) << updated.error().message;
   EXPECT_TRUE(publisher_.calls.empty());
+}
+
+// --- deadlines
+// ---------------------------------------------------------------------------------
+
+// A store whose every call ends at the caller's deadline, as PostgreSQL's does.
+class DeadlineStore : public InMemoryOrderStore {
+ public:
+  std::optional<Order> do_find_order(std::string_view, const Deadline&) override {
+    throw DeadlineExceededError("statement cancelled at the deadline");
+  }
+};
+
+TEST_F(OrderServiceTest, APassedDeadlineRunsNoStoreCallAndIsDeadlineExceeded) {
+  OrderService service = make_service(store_);
+  store_.seed({"ORD-1", "alice", 1.0f});
+  const Deadline passed = Deadline::at(Deadline::Clock::now() - std::chrono::seconds(1));
+  const auto found = service.find_order("ORD-1", passed);
+  ASSERT_FALSE(found.ok());
+  EXPECT_EQ(found.error().code, ErrorCode::kDeadlineExceeded);
+  const auto changed = service.update_status("ORD-1", "SHIPPED", passed);
+  ASSERT_FALSE(changed.ok());
+  EXPECT_EQ(changed.error().code, ErrorCode::kDeadlineExceeded);
+  const auto created = service.create_order({"ORD-2", "alice", 1.0f}, passed);
+  ASSERT_FALSE(created.ok());
+  EXPECT_EQ(created.error().code, ErrorCode::kDeadlineExceeded);
+  EXPECT_EQ(store_.find_calls(), 0);
+  EXPECT_EQ(store_.create_calls(), 0);
+  EXPECT_TRUE(publisher_.calls.empty());
+  // A deadline still ahead changes nothing.
+  EXPECT_TRUE(service.find_order("ORD-1", Deadline::after(std::chrono::minutes(1))).ok());
+}
+
+TEST_F(OrderServiceTest, AStoreCallStoppedAtTheDeadlineIsDeadlineExceededNotUnavailable) {
+  DeadlineStore store;
+  OrderService service = make_service(store);
+  const auto found = service.find_order("ORD-1", Deadline::after(std::chrono::minutes(1)));
+  ASSERT_FALSE(found.ok());
+  EXPECT_EQ(found.error().code, ErrorCode::kDeadlineExceeded);
+  EXPECT_EQ(found.error().message.find("cancelled"), std::string::npos);  // no store detail
 }
 
 }  // namespace

@@ -47,7 +47,8 @@ class SlowRecordingStore : public OrderStore {
  public:
   explicit SlowRecordingStore(OrderStore& store) : store_(store) {}
 
-  std::vector<CreateOutcome> create_orders(std::vector<NewOrder> orders, int64_t now_ms) override {
+  std::vector<CreateOutcome> do_create_orders(std::vector<NewOrder> orders, int64_t now_ms,
+                                              const Deadline&) override {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
     std::size_t seen = largest_.load();
     while (orders.size() > seen && !largest_.compare_exchange_weak(seen, orders.size())) {
@@ -57,16 +58,20 @@ class SlowRecordingStore : public OrderStore {
     committed_ += count;
     return outcomes;
   }
-  StatusChangeOutcome compare_and_set_status(std::string_view id, OrderStatus expected,
-                                             OrderStatus to, int64_t now_ms) override {
+  StatusChangeOutcome do_compare_and_set_status(std::string_view id, OrderStatus expected,
+                                                OrderStatus to, int64_t now_ms,
+                                                const Deadline&) override {
     return store_.compare_and_set_status(id, expected, to, now_ms);
   }
-  std::optional<Order> find_order(std::string_view id) override { return store_.find_order(id); }
-  std::vector<OrderEvent> history_page(std::string_view customer, int64_t before,
-                                       std::size_t limit) override {
+  std::optional<Order> do_find_order(std::string_view id, const Deadline&) override {
+    return store_.find_order(id);
+  }
+  std::vector<OrderEvent> do_history_page(std::string_view customer, int64_t before,
+                                          std::size_t limit, const Deadline&) override {
     return store_.history_page(customer, before, limit);
   }
-  std::vector<OrderEvent> events_after(int64_t after, std::size_t limit) override {
+  std::vector<OrderEvent> do_events_after(int64_t after, std::size_t limit,
+                                          const Deadline&) override {
     return store_.events_after(after, limit);
   }
 

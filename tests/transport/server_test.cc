@@ -54,14 +54,22 @@ TEST_F(ServerTest, ShutdownFinishesOpenStreamsWithUnavailable) {
 class FailingStore : public OrderStore {
  public:
   explicit FailingStore(bool transient) : transient_(transient) {}
-  std::vector<CreateOutcome> create_orders(std::vector<NewOrder>, int64_t) override { fail(); }
-  StatusChangeOutcome compare_and_set_status(std::string_view, OrderStatus, OrderStatus,
-                                             int64_t) override {
+  std::vector<CreateOutcome> do_create_orders(std::vector<NewOrder>, int64_t,
+                                              const Deadline&) override {
     fail();
   }
-  std::optional<Order> find_order(std::string_view) override { fail(); }
-  std::vector<OrderEvent> history_page(std::string_view, int64_t, std::size_t) override { fail(); }
-  std::vector<OrderEvent> events_after(int64_t, std::size_t) override { fail(); }
+  StatusChangeOutcome do_compare_and_set_status(std::string_view, OrderStatus, OrderStatus, int64_t,
+                                                const Deadline&) override {
+    fail();
+  }
+  std::optional<Order> do_find_order(std::string_view, const Deadline&) override { fail(); }
+  std::vector<OrderEvent> do_history_page(std::string_view, int64_t, std::size_t,
+                                          const Deadline&) override {
+    fail();
+  }
+  std::vector<OrderEvent> do_events_after(int64_t, std::size_t, const Deadline&) override {
+    fail();
+  }
 
  private:
   [[noreturn]] void fail() {
