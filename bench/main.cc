@@ -102,6 +102,9 @@ void add_fanout_flags(CLI::App* command, FanoutArgs& args, const std::string& or
                    "updates to generate (at most 3 per order: CREATED, SHIPPED, DELIVERED)")
       ->capture_default_str()
       ->check(CLI::Range(1, 300'000));
+  command->add_option("--update-target", args.update_target,
+                      "send the updates to this server (HOST:PORT) instead: another replica on "
+                      "the same database, for fan-out across replicas");
   command->add_flag("--no-database", args.no_database,
                     "publish the updates straight into the server's event hub "
                     "(TransportBench.Publish, server started with --bench-transport): no commit, "
@@ -214,6 +217,9 @@ int run(int argc, char** argv) {
                    "orders per transaction (the bulk reactor's batches grow to 65536)")
       ->check(CLI::Range(1, 1'000'000))
       ->capture_default_str();
+  raw_command->add_option("--db", raw_store.db,
+                          "a postgresql:// URL: COPY the rows straight into PostgreSQL's tables "
+                          "(in a schema of its own) instead of a SQLite file");
 
   auto* all_command = app.add_subcommand(
       "all", "transport, bulk, history, unary and fanout in one run, with ratios to the ceilings");
@@ -224,6 +230,9 @@ int run(int argc, char** argv) {
   add_fanout_flags(all_command, all.fanout, "--fanout-orders");
   all_command->add_option("--sync", sync, "full or normal: the raw-store baseline's sync mode")
       ->check(CLI::IsMember({"full", "normal"}));
+  all_command->add_option("--db", all.raw_store.db,
+                          "the server's --db when it is a postgresql:// URL: the raw-store "
+                          "baseline then COPYs into PostgreSQL");
 
   try {
     app.parse(argc, argv);

@@ -50,6 +50,7 @@ std::vector<ScenarioResult> run_all(const ScenarioContext& context, const AllArg
   run("bulk", [&] { return run_bulk(context, args.bulk); });
   RawStoreArgs raw = args.raw_store;
   raw.bulk = args.bulk;
+  raw.batch = args.raw_store.batch;
   run("raw-store", [&] { return run_raw_store(context, raw); });
   run("history", [&] { return run_history(context, args.history); });
   run("unary", [&] { return run_unary(context, args.unary); });

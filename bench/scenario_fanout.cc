@@ -34,6 +34,11 @@ ScenarioResult run_fanout(const ScenarioContext& context, const FanoutArgs& args
   result.param("updates", updates);
   result.param("rate", args.rate);
   result.param("no_database", args.no_database ? 1 : 0);
+  if (!args.update_target.empty()) {
+    result.title += ", updates through " + args.update_target;
+    result.note("updates go to " + args.update_target +
+                ", subscribers are on the target: fan-out across replicas");
+  }
   if (updates < args.updates) {
     result.note("--updates " + std::to_string(args.updates) + " capped to " +
                 std::to_string(updates) + ": each order has only 3 updates (3 x --orders)");
@@ -50,10 +55,14 @@ ScenarioResult run_fanout(const ScenarioContext& context, const FanoutArgs& args
   // Own ids for the no-database run, so that orders a database run created are not acknowledged.
   auto board = std::make_shared<FanoutBoard>((args.no_database ? "t" : "f") + context.run_id + "-",
                                              final_steps);
-  // One more connection for the generator, so updates do not queue behind deliveries.
+  // One more connection for the generator, so updates do not queue behind deliveries; to another
+  // replica for fan-out across replicas (the subscribers' server learns of each commit from the
+  // database, not from the call).
   const auto stubs =
-      connect_stubs<ecommerce::orders::OrderService>(context.target, args.channels + 1, deadline);
-  auto& generator_stub = *stubs.back();
+      connect_stubs<ecommerce::orders::OrderService>(context.target, args.channels, deadline);
+  const auto generator_stubs = connect_stubs<ecommerce::orders::OrderService>(
+      args.update_target.empty() ? context.target : args.update_target, 1, deadline);
+  auto& generator_stub = *generator_stubs.front();
   std::unique_ptr<orderstream::bench::TransportBench::Stub> publisher;
   if (args.no_database) {
     publisher = orderstream::bench::TransportBench::NewStub(

@@ -13,11 +13,13 @@
 #include "bench/scenario_support.h"
 #include "bench/scenarios.h"
 #include "domain/order.h"
+#include "storage/order_store_factory.h"
 #include "storage/sqlite_order_store.h"
 
 namespace orderstream::bench {
 
 ScenarioResult run_raw_store(const ScenarioContext& context, const RawStoreArgs& args) {
+  if (storage::is_postgres_url(args.db)) return run_raw_copy_pg(context, args);
   ScenarioResult result;
   result.name = "raw-store";
   result.title = std::to_string(args.bulk.orders) + " orders through SqliteOrderStore, no gRPC (" +

@@ -47,6 +47,9 @@ struct FanoutArgs {
   double drain_seconds = 30;  // after the last update, how long stragglers may take
   int idle_subscribers = 0;   // > 0: the idle-subscriber memory mode instead
   bool no_database = false;   // updates through TransportBench.Publish: the fan-out ceiling
+  // Where the updates go, when not to the subscribers' server: another replica on the same
+  // database (cross-replica fan-out); empty: the same server.
+  std::string update_target;
 };
 
 struct UnaryArgs {
@@ -68,6 +71,9 @@ struct RawStoreArgs {
   BulkArgs bulk;
   bool synchronous_full = true;  // as the server's --sync full
   int64_t batch = 65536;         // orders per transaction: the bulk reactor's largest batch
+  // The server's --db: a postgresql:// URL runs it on PostgreSQL (run_raw_copy_pg), in a schema
+  // of its own; anything else on a SQLite file of its own.
+  std::string db;
 };
 
 struct AllArgs {
@@ -86,6 +92,7 @@ ScenarioResult run_fanout(const ScenarioContext& context, const FanoutArgs& args
 ScenarioResult run_idle_subscribers(const ScenarioContext& context, const FanoutArgs& args);
 ScenarioResult run_unary(const ScenarioContext& context, const UnaryArgs& args);
 ScenarioResult run_raw_store(const ScenarioContext& context, const RawStoreArgs& args);
+ScenarioResult run_raw_copy_pg(const ScenarioContext& context, const RawStoreArgs& args);
 // Three results: transport.history, transport.bulk, transport.unary; each is passed to `sink`
 // as soon as it is measured.
 std::vector<ScenarioResult> run_transport(const ScenarioContext& context, const TransportArgs& args,

@@ -1,0 +1,97 @@
+// orderstream-bench on PostgreSQL at toy sizes: raw-store --db COPYs the bulk rows straight into
+// the tables of a schema of its own (and drops it), and fanout --update-target delivers updates
+// sent through one replica to subscribers of another, nothing lost.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "support/pg_test_database.h"
+#include "support/server_process.h"
+
+namespace orderstream::testing {
+namespace {
+
+using Figures = std::map<std::string, std::map<std::string, std::string>>;
+
+// The --tsv file: "scenario<TAB>key<TAB>value" per line.
+Figures read_tsv(const std::string& path) {
+  Figures figures;
+  std::ifstream in(path);
+  std::string line;
+  while (std::getline(in, line)) {
+    std::istringstream fields(line);
+    std::string scenario, key, value;
+    if (std::getline(fields, scenario, '\t') && std::getline(fields, key, '\t') &&
+        std::getline(fields, value)) {
+      figures[scenario][key] = value;
+    }
+  }
+  return figures;
+}
+
+double number(const Figures& figures, const std::string& scenario, const std::string& key) {
+  const auto s = figures.find(scenario);
+  if (s == figures.end() || s->second.find(key) == s->second.end()) {
+    ADD_FAILURE() << "no " << key << " in " << scenario;
+    return -1;
+  }
+  return std::stod(s->second.at(key));
+}
+
+CommandResult run_bench(const std::vector<std::string>& args) {
+  std::vector<std::string> argv{ORDERSTREAM_BENCH_BIN};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return run_command(argv, "", 120'000);
+}
+
+class PgBenchSmokeTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    url_ = pg_test_url();
+    if (!url_) GTEST_SKIP() << "no PostgreSQL: run through ctest, or set ORDERSTREAM_TEST_PG_URL";
+  }
+  std::optional<std::string> url_;
+};
+
+TEST_F(PgBenchSmokeTest, RawStoreCopiesIntoASchemaOfItsOwnAndDropsIt) {
+  PgTestSchema schema(*url_, PgTestSchema::Scope::kDatabase);
+  const std::string tsv = ::testing::TempDir() + "/pg-raw-" + std::to_string(::getpid()) + ".tsv";
+  const auto result = run_bench({"raw-store", "--db", schema.url(), "--orders", "3000", "--batch",
+                                 "1000", "--max-seconds", "60", "--tsv", tsv});
+  ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
+  const Figures figures = read_tsv(tsv);
+  EXPECT_EQ(number(figures, "raw-store", "ok"), 1);
+  EXPECT_EQ(number(figures, "raw-store", "orders"), 3000);
+  EXPECT_GT(number(figures, "raw-store", "orders_per_s"), 0);
+  EXPECT_EQ(schema.admin()
+                .exec("SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'os_bench_raw_%'")
+                .int64(0, 0),
+            0);
+  std::remove(tsv.c_str());
+}
+
+TEST_F(PgBenchSmokeTest, FanoutAcrossReplicasLosesNothing) {
+  PgTestSchema schema(*url_);
+  ServerProcess a(ServerProcessOptions{.extra_args = {}, .db = schema.url()});
+  ServerProcess b(ServerProcessOptions{.extra_args = {}, .db = schema.url()});
+  const std::string tsv = b.directory() + "/fanout.tsv";
+  const auto result = run_bench({"fanout", "--target", b.target(), "--update-target", a.target(),
+                                 "--subscribers", "20", "--orders", "5", "--updates", "15",
+                                 "--rate", "100", "--max-seconds", "60", "--tsv", tsv});
+  ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
+  const Figures figures = read_tsv(tsv);
+  EXPECT_EQ(number(figures, "fanout", "ok"), 1);
+  EXPECT_EQ(number(figures, "fanout", "expected"), 20 * 15);
+  // A subscriber behind is conflated by design; nothing may be lost.
+  EXPECT_EQ(number(figures, "fanout", "complete"), 1);
+  EXPECT_GT(number(figures, "fanout", "delivered"), 0);
+  // The orders the generator created through A are in the shared database.
+  EXPECT_EQ(schema.admin().exec("SELECT count(*) FROM orders").int64(0, 0), 5);
+}
+
+}  // namespace
+}  // namespace orderstream::testing
