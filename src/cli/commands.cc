@@ -12,6 +12,7 @@
 
 #include "cli/client_options.h"
 #include "cli/console.h"
+#include "cli/duration.h"
 #include "cli/exit_codes.h"
 #include "cli/rpc_commands.h"
 #include "cli/text.h"
@@ -45,7 +46,16 @@ any id failed.)";
 
 constexpr const char* kHistoryFooter = R"(
 Prints every event of every order of CUSTOMER, newest first, one line per event as it arrives.
-No deadline unless --deadline is given; Ctrl-C cancels the call and exits with 130.)";
+--after and --before keep only the events with a greater or smaller sequence (exclusive), --limit
+stops after N events, --oldest-first reverses the order. To page: newest first, run again with
+--before <last seq printed>; oldest first, with --after <last seq printed>.
+
+--follow prints the history oldest first (from --after, if given), then every new event of the
+customer as it commits, until Ctrl-C or --deadline (a normal end: exit 0). It asks for the events
+after the last sequence printed every --follow-interval, so nothing is printed twice or skipped;
+when the server cannot be reached it reconnects with jittered exponential backoff and resumes from
+there (--max-reconnects bounds the attempts; default unlimited). A customer with no event yet is
+waited for. No deadline unless --deadline is given; Ctrl-C cancels the call and exits with 130.)";
 
 constexpr const char* kImportFooter = R"(
 FILE is CSV whose header names the columns order_id,customer_id,total (any order; fields may be
@@ -69,9 +79,14 @@ stdin, one per line, as they arrive; when stdin ends, the client closes its send
 keeps printing updates. Ids given only as arguments keep the subscription open. With stdin on a
 terminal and no id given, the client says that it waits for ids.
 
-Each update is printed as it arrives. The watch runs until the server ends the stream, until
---deadline passes (a normal end: exit 0), or until Ctrl-C (exit 130). An order that does not
-exist yet is acknowledged with status UNKNOWN and seq=0; its changes are pushed once it exists.)";
+Each order's first line is its current status, read when it is subscribed (an order that does
+not exist yet: status UNKNOWN and seq=0); then every change is printed as it commits, each
+exactly once and in order, however slowly the output is read. When the connection is lost (the
+server restarts, the network drops) the watch reconnects by itself with jittered exponential
+backoff and resumes each order from the last sequence printed, so nothing is missed or printed
+twice; --max-reconnects N gives up after N attempts (default: unlimited; 0: never), exiting 1.
+The watch runs until --deadline passes (a normal end: exit 0), until Ctrl-C (exit 130), or until
+the server ends the stream with an error it cannot resume from.)";
 
 // Edit distance between two short words (command names), for "did you mean".
 std::size_t edit_distance(std::string_view a, std::string_view b) {
@@ -149,6 +164,11 @@ int run_cli(int argc, char** argv) {
   add_client_options(app, options);
   std::function<int()> action;
   // The server refuses a string that is not UTF-8 (proto3); say so before calling it.
+  const CLI::Validator duration_check(
+      [](std::string& text) -> std::string {
+        return parse_duration(text) ? "" : "expected a duration like 500ms, 5s, 2m or 1h";
+      },
+      "", "duration");
   const CLI::Validator utf8(
       [](std::string& text) -> std::string { return is_utf8(text) ? "" : "not valid UTF-8"; }, "",
       "utf8");
@@ -189,6 +209,37 @@ int run_cli(int argc, char** argv) {
   CLI::App* history = app.add_subcommand(
       "history", "Stream the events of a customer's orders (GetOrderHistory), newest first");
   history->add_option("CUSTOMER", history_args.customer_id, "Customer id")->required()->check(utf8);
+  history
+      ->add_option("--after", history_args.after_sequence,
+                   "Only events with a sequence greater than SEQ")
+      ->type_name("SEQ")
+      ->check(CLI::NonNegativeNumber);
+  CLI::Option* before = history
+                            ->add_option("--before", history_args.before_sequence,
+                                         "Only events with a sequence smaller than SEQ")
+                            ->type_name("SEQ")
+                            ->check(CLI::PositiveNumber);
+  CLI::Option* limit = history->add_option("--limit", history_args.limit, "At most N events")
+                           ->type_name("N")
+                           ->check(CLI::PositiveNumber);
+  history->add_flag("--oldest-first", history_args.oldest_first,
+                    "Oldest first (increasing sequence) instead of newest first");
+  CLI::Option* follow =
+      history->add_flag("--follow", history_args.follow,
+                        "Then print new events as they commit; reconnects by itself");
+  follow->excludes(before)->excludes(limit);
+  history
+      ->add_option_function<std::string>(
+          "--follow-interval",
+          [&](const std::string& text) { history_args.follow_interval = *parse_duration(text); },
+          "With --follow: how often to ask for new events (default 500ms)")
+      ->check(duration_check)
+      ->type_name("DURATION");
+  history
+      ->add_option("--max-reconnects", history_args.max_reconnects,
+                   "With --follow: give up after N reconnect attempts (default: unlimited)")
+      ->type_name("N")
+      ->check(CLI::NonNegativeNumber);
   history->footer(kHistoryFooter);
   add_client_options(*history, options);
   history->callback([&] { action = [&] { return run_history(options, history_args); }; });
@@ -212,6 +263,11 @@ int run_cli(int argc, char** argv) {
       "watch", "Subscribe to orders' status changes (NotifyOrderUpdates) and print them live");
   watch->add_option("ID", watch_args.order_ids, "Order ids; - (or none) also reads ids from stdin")
       ->check(utf8);
+  watch
+      ->add_option("--max-reconnects", watch_args.max_reconnects,
+                   "Give up after N reconnect attempts (default: unlimited; 0: never reconnect)")
+      ->type_name("N")
+      ->check(CLI::NonNegativeNumber);
   watch->footer(kWatchFooter);
   add_client_options(*watch, options);
   watch->callback([&] { action = [&] { return run_watch(options, watch_args); }; });

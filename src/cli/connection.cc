@@ -51,7 +51,7 @@ class BearerTokenFactory final : public grpc::experimental::ClientInterceptorFac
 
 }  // namespace
 
-std::unique_ptr<ecommerce::orders::OrderService::Stub> make_stub(const ClientOptions& options) {
+std::shared_ptr<grpc::Channel> make_channel(const ClientOptions& options) {
   grpc::ChannelArguments arguments;
   arguments.SetMaxReceiveMessageSize(options.max_message_bytes);
   arguments.SetMaxSendMessageSize(options.max_message_bytes);
@@ -59,9 +59,12 @@ std::unique_ptr<ecommerce::orders::OrderService::Stub> make_stub(const ClientOpt
   if (!options.token.empty()) {
     interceptors.push_back(std::make_unique<BearerTokenFactory>(options.token));
   }
-  auto channel = grpc::experimental::CreateCustomChannelWithInterceptors(
+  return grpc::experimental::CreateCustomChannelWithInterceptors(
       options.target, channel_credentials(options), arguments, std::move(interceptors));
-  return ecommerce::orders::OrderService::NewStub(channel);
+}
+
+std::unique_ptr<ecommerce::orders::OrderService::Stub> make_stub(const ClientOptions& options) {
+  return ecommerce::orders::OrderService::NewStub(make_channel(options));
 }
 
 void apply_deadline(grpc::ClientContext& context, const ClientOptions& options,

@@ -13,6 +13,7 @@
 
 namespace orderstream::cli {
 
+std::shared_ptr<grpc::Channel> make_channel(const ClientOptions& options);
 std::unique_ptr<ecommerce::orders::OrderService::Stub> make_stub(const ClientOptions& options);
 
 // Sets the --deadline if given, else `fallback` if any (unary calls pass kDefaultUnaryDeadline;

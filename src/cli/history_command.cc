@@ -1,23 +1,43 @@
 // history: a server stream printed record by record as it arrives, with no default deadline
-// (a customer's history can be long); Ctrl-C cancels the call.
+// (a customer's history can be long); Ctrl-C cancels the call. The paging flags map one to one
+// onto UserID's paging fields.
+//
+// --follow prints the history oldest first, then keeps asking for the events after the last
+// sequence printed (GetOrderHistory with after_sequence, oldest first) every --follow-interval:
+// sequences become visible in commit order, so reading on from the last one printed never skips
+// an event nor prints one twice, across polls and across reconnects alike. A lost connection is
+// resumed the same way after a backoff (cli/reconnect.h).
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+
 #include "cli/connection.h"
 #include "cli/console.h"
 #include "cli/exit_codes.h"
 #include "cli/interrupt.h"
 #include "cli/output.h"
+#include "cli/reconnect.h"
 #include "cli/rpc_commands.h"
 
 namespace orderstream::cli {
+namespace {
 
-int run_history(const ClientOptions& options, const HistoryArgs& args) {
+ecommerce::orders::UserID make_request(const HistoryArgs& args) {
   ecommerce::orders::UserID request;
   request.set_id(args.customer_id);
+  request.set_after_sequence(args.after_sequence);
+  request.set_before_sequence(args.before_sequence);
+  request.set_limit(args.limit);
+  request.set_oldest_first(args.oldest_first || args.follow);
+  return request;
+}
 
+int run_once(const ClientOptions& options, const HistoryArgs& args) {
   auto stub = make_stub(options);
   grpc::ClientContext context;
   apply_deadline(context, options, std::nullopt);
   CancelOnInterrupt interrupt(context);
-  auto reader = stub->GetOrderHistory(&context, request);
+  auto reader = stub->GetOrderHistory(&context, make_request(args));
   ecommerce::orders::OrderEvent event;
   bool output_ok = true;
   while (reader->Read(&event)) {
@@ -31,6 +51,75 @@ int run_history(const ClientOptions& options, const HistoryArgs& args) {
   if (!output_ok) return kExitRpcError;
   if (!status.ok()) return report_failed_call(status, interrupt.interrupted());
   return kExitOk;
+}
+
+int run_follow(const ClientOptions& options, const HistoryArgs& args) {
+  CancelOnInterrupt interrupt;
+  std::optional<std::chrono::system_clock::time_point> deadline;
+  if (options.deadline) deadline = std::chrono::system_clock::now() + *options.deadline;
+  Reconnector connection(options, {.max_reconnects = args.max_reconnects}, deadline, interrupt);
+  connection.connect_first();
+  HistoryArgs next = args;  // after_sequence: the last sequence printed
+  for (;;) {
+    grpc::ClientContext context;
+    connection.apply_deadline(context);
+    interrupt.attach(&context);
+    auto reader = connection.stub().GetOrderHistory(&context, make_request(next));
+    ecommerce::orders::OrderEvent event;
+    bool output_ok = true;
+    while (reader->Read(&event)) {
+      connection.made_progress();
+      if (event.sequence() <= next.after_sequence) continue;  // never printed twice
+      if (!write_line(format_order_event(event, options.output))) {
+        output_ok = false;
+        context.TryCancel();
+        break;
+      }
+      next.after_sequence = event.sequence();
+    }
+    const grpc::Status status = reader->Finish();
+    interrupt.attach(nullptr);
+    if (!output_ok) return kExitRpcError;
+    const bool deadline_ended =
+        status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED || connection.deadline_passed();
+    if (interrupt.interrupted()) {
+      return report_failed_call(
+          status.ok() ? grpc::Status(grpc::StatusCode::CANCELLED, "Cancelled") : status, true);
+    }
+    // --deadline bounds a follow, as it bounds a watch: a normal end.
+    if (deadline_ended && deadline) return kExitOk;
+    if (status.ok() || status.error_code() == grpc::StatusCode::NOT_FOUND) {
+      // Caught up (NOT_FOUND: the customer has no event yet); ask again after the interval.
+      auto wait = args.follow_interval;
+      if (deadline) {
+        wait = std::min(wait, std::chrono::duration_cast<std::chrono::milliseconds>(
+                                  *deadline - std::chrono::system_clock::now()));
+      }
+      if (!interrupt.wait_for(std::max(wait, std::chrono::milliseconds(0)))) {
+        return report_failed_call({grpc::StatusCode::CANCELLED, "Cancelled"}, true);
+      }
+      if (connection.deadline_passed()) return kExitOk;
+      continue;
+    }
+    if (!is_reconnectable(status)) return report_failed_call(status, false);
+    switch (connection.reconnect()) {
+      case Reconnector::Outcome::kConnected:
+        continue;
+      case Reconnector::Outcome::kDeadline:
+        return kExitOk;
+      case Reconnector::Outcome::kInterrupted:
+        return report_failed_call({grpc::StatusCode::CANCELLED, "Cancelled"}, true);
+      case Reconnector::Outcome::kGaveUp:
+        std::fprintf(stderr, "history: gave up after %d reconnects\n", connection.reconnects());
+        return report_failed_call(status, false);
+    }
+  }
+}
+
+}  // namespace
+
+int run_history(const ClientOptions& options, const HistoryArgs& args) {
+  return args.follow ? run_follow(options, args) : run_once(options, args);
 }
 
 }  // namespace orderstream::cli

@@ -26,7 +26,7 @@ extern "C" void on_sigint(int) {
 
 }  // namespace
 
-CancelOnInterrupt::CancelOnInterrupt(grpc::ClientContext& context) : context_(context) {
+CancelOnInterrupt::CancelOnInterrupt() {
   [[maybe_unused]] const int previous_fd = g_interrupt_fd.exchange(pipe_.write_fd());
   assert(previous_fd == -1);
   watcher_ = std::thread([this] { watch(); });
@@ -45,12 +45,25 @@ CancelOnInterrupt::~CancelOnInterrupt() {
   watcher_.join();
 }
 
+void CancelOnInterrupt::attach(grpc::ClientContext* context) {
+  std::lock_guard lock(mutex_);
+  context_ = context;
+  if (context_ != nullptr && interrupted_.load()) context_->TryCancel();
+}
+
+bool CancelOnInterrupt::wait_for(std::chrono::milliseconds duration) {
+  std::unique_lock lock(mutex_);
+  return !woken_.wait_for(lock, duration, [this] { return interrupted_.load(); });
+}
+
 void CancelOnInterrupt::watch() {
   for (;;) {
     const int byte = pipe_.wait();
     if (byte != kInterruptByte) return;  // kStopByte, or the pipe broke
+    std::lock_guard lock(mutex_);
     interrupted_.store(true);
-    context_.TryCancel();
+    if (context_ != nullptr) context_->TryCancel();
+    woken_.notify_all();
   }
 }
 

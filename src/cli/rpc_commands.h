@@ -3,6 +3,8 @@
 // lives in commands.cc.
 #pragma once
 
+#include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -32,6 +34,13 @@ int run_get(const ClientOptions& options, const GetArgs& args);
 
 struct HistoryArgs {
   std::string customer_id;
+  int64_t after_sequence = 0;   // 0: no lower bound
+  int64_t before_sequence = 0;  // 0: no upper bound
+  uint32_t limit = 0;           // 0: all
+  bool oldest_first = false;
+  bool follow = false;  // then the events after the last one printed, as they commit
+  std::chrono::milliseconds follow_interval{500};
+  std::optional<int> max_reconnects;  // unset: unlimited
 };
 int run_history(const ClientOptions& options, const HistoryArgs& args);
 
@@ -43,6 +52,7 @@ int run_import(const ClientOptions& options, const ImportArgs& args);
 
 struct WatchArgs {
   std::vector<std::string> order_ids;  // may include "-": also read ids from stdin
+  std::optional<int> max_reconnects;   // unset: unlimited
 };
 int run_watch(const ClientOptions& options, const WatchArgs& args);
 

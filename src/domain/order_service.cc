@@ -142,12 +142,47 @@ Result<std::optional<Order>> OrderService::find_order(std::string_view order_id,
   });
 }
 
-Result<std::vector<OrderEvent>> OrderService::history_page(std::string_view customer_id,
-                                                           int64_t before_sequence,
-                                                           std::size_t limit,
+Result<std::vector<OrderEvent>> OrderService::history_page(const EventRange& range, bool first_page,
                                                            const Deadline& deadline) {
   return guarded("read history", deadline, [&]() -> Result<std::vector<OrderEvent>> {
-    return store_.history_page(customer_id, before_sequence, limit, deadline);
+    auto page = store_.customer_events(range, deadline);
+    if (!first_page || !page.empty()) return page;
+    // An empty whole history already says the customer has no event; a narrower range asks.
+    const bool whole_history = range.order_id.empty() && range.after_sequence <= 0 &&
+                               range.before_sequence == EventRange{}.before_sequence &&
+                               range.limit > 0;
+    if (!whole_history &&
+        !store_.customer_events(EventRange::of_customer(range.customer_id).with_limit(1), deadline)
+             .empty()) {
+      return page;
+    }
+    return Error{ErrorCode::kNotFound, "User " + std::string(range.customer_id) + " not found"};
+  });
+}
+
+Result<std::optional<MissedEvents>> OrderService::order_events_after(std::string_view order_id,
+                                                                     int64_t after_sequence,
+                                                                     const Deadline& deadline) {
+  using Missed = std::optional<MissedEvents>;
+  return guarded("read order events", deadline, [&]() -> Result<Missed> {
+    auto order = store_.find_order(order_id, deadline);
+    if (!order) return Missed{};
+    // Bounded by the order's last event as read now: a later one is committed after the
+    // watcher subscribed, so the event hub delivers it.
+    EventRange range = EventRange::of_customer(order->customer_id)
+                           .with_order(order->id)
+                           .with_after(after_sequence)
+                           .with_before(order->sequence + 1)
+                           .with_oldest_first()
+                           .with_limit(16);
+    std::vector<OrderEvent> missed;
+    for (;;) {
+      auto page = store_.customer_events(range, deadline);
+      const bool last_page = page.size() < range.limit;
+      if (!page.empty()) range.after_sequence = page.back().sequence;
+      for (auto& event : page) missed.push_back(std::move(event));
+      if (last_page) return Missed{MissedEvents{std::move(*order), std::move(missed)}};
+    }
   });
 }
 

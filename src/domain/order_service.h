@@ -20,6 +20,13 @@ namespace orderstream {
 
 int64_t system_now_ms();
 
+// What a watcher resuming an order missed: the order as read, and its events after the resume
+// point up to the order's last one, oldest first.
+struct MissedEvents {
+  Order order;
+  std::vector<OrderEvent> events;
+};
+
 class OrderService {
  public:
   using Clock = std::function<int64_t()>;
@@ -49,10 +56,18 @@ class OrderService {
 
   Result<std::optional<Order>> find_order(std::string_view order_id, const Deadline& deadline = {});
 
-  // A page of the customer's events older than `before_sequence`, newest first.
-  Result<std::vector<OrderEvent>> history_page(std::string_view customer_id,
-                                               int64_t before_sequence, std::size_t limit,
+  // A page of the customer's events in `range`. The first page of a history (`first_page`) that
+  // finds nothing is NOT_FOUND "User <id> not found" only if the customer has no event at all:
+  // an empty range of a known customer (nothing new after a sequence) is an empty page.
+  Result<std::vector<OrderEvent>> history_page(const EventRange& range, bool first_page,
                                                const Deadline& deadline = {});
+
+  // What a watcher resuming an order after `after_sequence` missed: the order's events with a
+  // greater sequence, oldest first, up to its last event when read. nullopt: no such order yet.
+  // An order has at most three events (its lifecycle), so this is one short read.
+  Result<std::optional<MissedEvents>> order_events_after(std::string_view order_id,
+                                                         int64_t after_sequence,
+                                                         const Deadline& deadline = {});
 
  private:
   OrderStore& store_;

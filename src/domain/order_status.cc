@@ -42,6 +42,17 @@ std::optional<OrderStatus> parse_order_status(std::string_view text) {
   return std::nullopt;
 }
 
+bool directly_follows(std::optional<OrderStatus> last, OrderStatus next) {
+  if (!last) return next == OrderStatus::kCreated;
+  if (!is_transition_allowed(*last, next)) return false;
+  for (const auto& [between, name] : kNames) {
+    if (is_transition_allowed(*last, between) && is_transition_allowed(between, next)) {
+      return false;
+    }
+  }
+  return true;
+}
+
 bool is_transition_allowed(OrderStatus from, OrderStatus to) {
   switch (from) {
     case OrderStatus::kCreated:

@@ -19,4 +19,10 @@ std::optional<OrderStatus> parse_order_status(std::string_view text);
 // treat it as a no-op), so it answers false.
 bool is_transition_allowed(OrderStatus from, OrderStatus to);
 
+// Whether an event setting `next` can only be the order's very next event after one that left it
+// in `last` (none: the order did not exist). A resuming watcher sends such an event at once; for
+// any other (CANCELLED after CREATED may have had a SHIPPED in between) it reads the order's
+// events first, so a change delivered out of order never hides an earlier one.
+bool directly_follows(std::optional<OrderStatus> last, OrderStatus next);
+
 }  // namespace orderstream

@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -41,6 +42,52 @@ struct StatusChangeOutcome {
   OrderEvent event;
 };
 
+// A range of one customer's events, optionally of one of its orders, read in sequence order:
+// history pages (newest first), backfills and resumes (oldest first). Callers page by keyset:
+// the next page starts after (oldest first) or before (newest first) the last sequence returned.
+// The views must outlive the call.
+struct EventRange {
+  std::string_view customer_id;
+  std::string_view order_id;   // empty: every order of the customer
+  int64_t after_sequence = 0;  // only sequences > this (sequences start at 1)
+  int64_t before_sequence = std::numeric_limits<int64_t>::max();  // only sequences < this
+  bool oldest_first = false;
+  std::size_t limit = 0;  // at most this many events
+
+  // Builders, so a range reads as what it asks for (designated initializers that leave members
+  // out trip -Wmissing-field-initializers).
+  static EventRange of_customer(std::string_view id) {
+    EventRange range;
+    range.customer_id = id;
+    return range;
+  }
+  EventRange with_order(std::string_view id) const {
+    EventRange range = *this;
+    range.order_id = id;
+    return range;
+  }
+  EventRange with_after(int64_t sequence) const {
+    EventRange range = *this;
+    range.after_sequence = sequence;
+    return range;
+  }
+  EventRange with_before(int64_t sequence) const {
+    EventRange range = *this;
+    range.before_sequence = sequence;
+    return range;
+  }
+  EventRange with_oldest_first(bool oldest = true) const {
+    EventRange range = *this;
+    range.oldest_first = oldest;
+    return range;
+  }
+  EventRange with_limit(std::size_t count) const {
+    EventRange range = *this;
+    range.limit = count;
+    return range;
+  }
+};
+
 class OrderStore {
  public:
   virtual ~OrderStore() = default;
@@ -70,11 +117,12 @@ class OrderStore {
     return do_find_order(order_id, deadline);
   }
 
-  // Events of the customer's orders with sequence < `before_sequence`, newest first, at most
-  // `limit`. Keyset pagination: no transaction outlives the call.
-  std::vector<OrderEvent> history_page(std::string_view customer_id, int64_t before_sequence,
-                                       std::size_t limit, const Deadline& deadline = {}) {
-    return do_history_page(customer_id, before_sequence, limit, deadline);
+  // The events of `range`, in its order, at most `range.limit`. Keyset pagination: no
+  // transaction outlives the call. Like events_after, it reads only committed events, and
+  // sequences become visible in increasing order, so reading on from the last sequence returned
+  // (oldest first) never skips an event committed later.
+  std::vector<OrderEvent> customer_events(const EventRange& range, const Deadline& deadline = {}) {
+    return do_customer_events(range, deadline);
   }
 
   // Every event with sequence > `after_sequence`, of every order, oldest first, at most `limit`:
@@ -95,9 +143,8 @@ class OrderStore {
                                                         const Deadline& deadline) = 0;
   virtual std::optional<Order> do_find_order(std::string_view order_id,
                                              const Deadline& deadline) = 0;
-  virtual std::vector<OrderEvent> do_history_page(std::string_view customer_id,
-                                                  int64_t before_sequence, std::size_t limit,
-                                                  const Deadline& deadline) = 0;
+  virtual std::vector<OrderEvent> do_customer_events(const EventRange& range,
+                                                     const Deadline& deadline) = 0;
   virtual std::vector<OrderEvent> do_events_after(int64_t after_sequence, std::size_t limit,
                                                   const Deadline& deadline) = 0;
 };

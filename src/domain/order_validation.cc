@@ -27,6 +27,12 @@ std::optional<Error> invalid_id_error(std::string_view field, std::string_view i
   return std::nullopt;
 }
 
+std::optional<Error> invalid_sequence_error(std::string_view field, int64_t sequence) {
+  if (sequence >= 0) return std::nullopt;
+  return Error{ErrorCode::kInvalidArgument,
+               std::string(field) + " must not be negative (got " + std::to_string(sequence) + ")"};
+}
+
 std::optional<Error> invalid_order_error(const NewOrder& order, std::size_t max_id_bytes) {
   if (auto reason = validate_new_order(order, max_id_bytes)) {
     return Error{ErrorCode::kInvalidArgument, "Invalid order: " + *reason};

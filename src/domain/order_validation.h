@@ -2,6 +2,7 @@
 // serve CreateOrder and every line of a bulk import.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -26,6 +27,10 @@ std::optional<std::string> validate_new_order(const NewOrder& order,
 // applies it, so no request makes the server hold or echo an unbounded id.
 std::optional<Error> invalid_id_error(std::string_view field, std::string_view id,
                                       std::size_t max_id_bytes = kMaxIdBytes);
+
+// The INVALID_ARGUMENT for a sequence a client gave (a resume or paging bound) that is negative,
+// naming `field`; nullopt when acceptable. Sequences start at 1, so 0 is a valid bound.
+std::optional<Error> invalid_sequence_error(std::string_view field, int64_t sequence);
 
 // The INVALID_ARGUMENT a single create answers for an invalid order; nullopt when valid.
 std::optional<Error> invalid_order_error(const NewOrder& order,

@@ -71,11 +71,9 @@ std::optional<Order> MeteredOrderStore::do_find_order(std::string_view order_id,
   return store_.find_order(order_id, deadline);
 }
 
-std::vector<OrderEvent> MeteredOrderStore::do_history_page(std::string_view customer_id,
-                                                           int64_t before_sequence,
-                                                           std::size_t limit,
-                                                           const Deadline& deadline) {
-  return store_.history_page(customer_id, before_sequence, limit, deadline);
+std::vector<OrderEvent> MeteredOrderStore::do_customer_events(const EventRange& range,
+                                                              const Deadline& deadline) {
+  return store_.customer_events(range, deadline);
 }
 
 std::vector<OrderEvent> MeteredOrderStore::do_events_after(int64_t after_sequence,

@@ -24,8 +24,8 @@ class MeteredOrderStore final : public OrderStore {
                                                 OrderStatus to, int64_t now_ms,
                                                 const Deadline& deadline) override;
   std::optional<Order> do_find_order(std::string_view order_id, const Deadline& deadline) override;
-  std::vector<OrderEvent> do_history_page(std::string_view customer_id, int64_t before_sequence,
-                                          std::size_t limit, const Deadline& deadline) override;
+  std::vector<OrderEvent> do_customer_events(const EventRange& range,
+                                             const Deadline& deadline) override;
   std::vector<OrderEvent> do_events_after(int64_t after_sequence, std::size_t limit,
                                           const Deadline& deadline) override;
 

@@ -150,10 +150,18 @@ constexpr const char* kSelectOrderSql =
     "SELECT order_id, customer_id, total, status, created_at, updated_at, last_seq "
     "FROM orders WHERE order_id = $1::text";
 
-constexpr const char* kHistoryPage = "history_page";
-constexpr const char* kHistoryPageSql =
+// A customer's events in a sequence range, optionally of one order ($4, empty: all), by the
+// (customer_id, seq) index in either direction: history pages, backfills, watch resumes.
+constexpr const char* kCustomerEventsNewestFirst = "customer_events_newest_first";
+constexpr const char* kCustomerEventsNewestFirstSql =
     "SELECT seq, order_id, event_type, ts FROM order_events "
-    "WHERE customer_id = $1::text AND seq < $2::int8 ORDER BY seq DESC LIMIT $3::int8";
+    "WHERE customer_id = $1::text AND seq > $2::int8 AND seq < $3::int8 "
+    "AND ($4::text = '' OR order_id = $4::text) ORDER BY seq DESC LIMIT $5::int8";
+constexpr const char* kCustomerEventsOldestFirst = "customer_events_oldest_first";
+constexpr const char* kCustomerEventsOldestFirstSql =
+    "SELECT seq, order_id, event_type, ts FROM order_events "
+    "WHERE customer_id = $1::text AND seq > $2::int8 AND seq < $3::int8 "
+    "AND ($4::text = '' OR order_id = $4::text) ORDER BY seq LIMIT $5::int8";
 
 void prepare_session(PgConnection& connection) {
   connection.exec(kCreateStage);
@@ -162,7 +170,8 @@ void prepare_session(PgConnection& connection) {
   connection.prepare(kNextSequence, kNextSequenceSql);
   connection.prepare(kCompareAndSet, kCompareAndSetSql);
   connection.prepare(kSelectOrder, kSelectOrderSql);
-  connection.prepare(kHistoryPage, kHistoryPageSql);
+  connection.prepare(kCustomerEventsNewestFirst, kCustomerEventsNewestFirstSql);
+  connection.prepare(kCustomerEventsOldestFirst, kCustomerEventsOldestFirstSql);
   prepare_events_queries(connection);
 }
 
@@ -446,21 +455,23 @@ std::optional<Order> PgOrderStore::do_find_order(std::string_view order_id,
   });
 }
 
-std::vector<OrderEvent> PgOrderStore::do_history_page(std::string_view customer_id,
-                                                      int64_t before_sequence, std::size_t limit,
-                                                      const Deadline& deadline) {
-  if (limit == 0) return {};
+std::vector<OrderEvent> PgOrderStore::do_customer_events(const EventRange& range,
+                                                         const Deadline& deadline) {
+  if (range.limit == 0) return {};
   return impl_->read(deadline, [&](PgConnection& connection) {
-    const std::string before = std::to_string(before_sequence);
-    const std::string limit_param = limit_text(limit);
-    const std::string_view params[] = {customer_id, before, limit_param};
-    const PgResult result = connection.exec_prepared(kHistoryPage, params);
+    const std::string after = std::to_string(range.after_sequence);
+    const std::string before = std::to_string(range.before_sequence);
+    const std::string limit_param = limit_text(range.limit);
+    const std::string_view params[] = {range.customer_id, after, before, range.order_id,
+                                       limit_param};
+    const PgResult result = connection.exec_prepared(
+        range.oldest_first ? kCustomerEventsOldestFirst : kCustomerEventsNewestFirst, params);
     std::vector<OrderEvent> events;
     events.reserve(static_cast<std::size_t>(result.rows()));
     for (int row = 0; row < result.rows(); ++row) {
       events.push_back(OrderEvent{result.int64(row, 0), std::string(result.text(row, 1)),
-                                  std::string(customer_id), stored_status(result.text(row, 2)),
-                                  result.int64(row, 3)});
+                                  std::string(range.customer_id),
+                                  stored_status(result.text(row, 2)), result.int64(row, 3)});
     }
     return events;
   });

@@ -116,9 +116,16 @@ constexpr std::string_view kLastSequence = "SELECT last_seq FROM event_sequence"
 constexpr std::string_view kSetLastSequence = "UPDATE event_sequence SET last_seq = ?1";
 constexpr std::string_view kUpdateStatus =
     "UPDATE orders SET status = ?2, updated_at = ?3, last_seq = ?4 WHERE order_id = ?1";
-constexpr std::string_view kHistoryPage =
+// A customer's events in a sequence range, optionally of one order (?4, empty: all): one range
+// scan of the clustered key in either direction (history pages, backfills, watch resumes).
+constexpr std::string_view kCustomerEventsNewestFirst =
     "SELECT seq, order_id, event_type, ts FROM order_events "
-    "WHERE customer_id = ?1 AND seq < ?2 ORDER BY seq DESC LIMIT ?3";
+    "WHERE customer_id = ?1 AND seq > ?2 AND seq < ?3 AND (?4 = '' OR order_id = ?4) "
+    "ORDER BY seq DESC LIMIT ?5";
+constexpr std::string_view kCustomerEventsOldestFirst =
+    "SELECT seq, order_id, event_type, ts FROM order_events "
+    "WHERE customer_id = ?1 AND seq > ?2 AND seq < ?3 AND (?4 = '' OR order_id = ?4) "
+    "ORDER BY seq LIMIT ?5";
 constexpr std::string_view kEventsAfter =
     "SELECT seq, order_id, customer_id, event_type, ts FROM order_events "
     "WHERE seq > ?1 ORDER BY seq LIMIT ?2";
@@ -340,12 +347,14 @@ struct Reader {
   explicit Reader(const std::string& path)
       : db(path, SqliteConnection::Mode::kReadOnly),
         select_order(configured_reader(db), kSelectOrder),
-        history_page(db, kHistoryPage),
+        newest_first(db, kCustomerEventsNewestFirst),
+        oldest_first(db, kCustomerEventsOldestFirst),
         events_after(db, kEventsAfter) {}
 
   SqliteConnection db;
   SqliteStatement select_order;
-  SqliteStatement history_page;
+  SqliteStatement newest_first;
+  SqliteStatement oldest_first;
   SqliteStatement events_after;
 };
 
@@ -535,25 +544,27 @@ std::optional<Order> SqliteOrderStore::do_find_order(std::string_view order_id, 
   return read_order(reader->select_order, reader->db);
 }
 
-std::vector<OrderEvent> SqliteOrderStore::do_history_page(std::string_view customer_id,
-                                                          int64_t before_sequence,
-                                                          std::size_t limit, const Deadline&) {
+std::vector<OrderEvent> SqliteOrderStore::do_customer_events(const EventRange& range,
+                                                             const Deadline&) {
   std::vector<OrderEvent> events;
-  if (limit == 0) return events;
+  if (range.limit == 0) return events;
   constexpr auto kMaxLimit = static_cast<std::size_t>(std::numeric_limits<int64_t>::max());
   // Pages are small in practice; do not let a huge limit reserve memory up front.
-  events.reserve(std::min<std::size_t>(limit, 256));
+  events.reserve(std::min<std::size_t>(range.limit, 256));
 
   auto reader = impl_->readers.acquire();
-  StatementScope query(reader->history_page);
-  query->bind_text(1, customer_id);
-  query->bind_int64(2, before_sequence);
-  query->bind_int64(3, static_cast<int64_t>(std::min(limit, kMaxLimit)));
+  SqliteStatement& statement = range.oldest_first ? reader->oldest_first : reader->newest_first;
+  StatementScope query(statement);
+  query->bind_text(1, range.customer_id);
+  query->bind_int64(2, range.after_sequence);
+  query->bind_int64(3, range.before_sequence);
+  query->bind_text(4, range.order_id);
+  query->bind_int64(5, static_cast<int64_t>(std::min(range.limit, kMaxLimit)));
   while (query->step()) {
-    const SqliteStatement& row = reader->history_page;
-    events.push_back(
-        OrderEvent{row.column_int64(0), std::string(row.column_text(1)), std::string(customer_id),
-                   stored_status(row.column_text(2), reader->db), row.column_int64(3)});
+    events.push_back(OrderEvent{statement.column_int64(0), std::string(statement.column_text(1)),
+                                std::string(range.customer_id),
+                                stored_status(statement.column_text(2), reader->db),
+                                statement.column_int64(3)});
   }
   return events;
 }

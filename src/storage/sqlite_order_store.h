@@ -40,8 +40,7 @@ class SqliteOrderStore : public OrderStore {
                                                 OrderStatus to, int64_t now_ms,
                                                 const Deadline&) override;
   std::optional<Order> do_find_order(std::string_view order_id, const Deadline&) override;
-  std::vector<OrderEvent> do_history_page(std::string_view customer_id, int64_t before_sequence,
-                                          std::size_t limit, const Deadline&) override;
+  std::vector<OrderEvent> do_customer_events(const EventRange& range, const Deadline&) override;
   std::vector<OrderEvent> do_events_after(int64_t after_sequence, std::size_t limit,
                                           const Deadline&) override;
 

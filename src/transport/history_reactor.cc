@@ -1,5 +1,6 @@
 #include "transport/history_reactor.h"
 
+#include <algorithm>
 #include <limits>
 #include <utility>
 
@@ -22,8 +23,7 @@ HistoryReactor* HistoryReactor::start(ReactorContext context, StreamGrant grant,
                                       const grpc::ByteBuffer& request, Deadline deadline) {
   ::ecommerce::orders::UserID user;
   const bool parsed = parse_request(request, user);
-  auto* reactor =
-      new HistoryReactor(context, std::move(grant), std::move(*user.mutable_id()), deadline);
+  auto* reactor = new HistoryReactor(context, std::move(grant), user, deadline);
   std::lock_guard lock(reactor->mutex_);
   if (!parsed) {
     reactor->finish_locked(unparsable_request(user.GetTypeName()));
@@ -32,27 +32,37 @@ HistoryReactor* HistoryReactor::start(ReactorContext context, StreamGrant grant,
     reactor->finish_locked(to_grpc_status(*invalid));
   } else if (auto denied = auth::check_history(reactor->grant_.caller, reactor->customer_id_)) {
     reactor->finish_locked(to_grpc_status(*denied));
+  } else if (auto after = invalid_sequence_error("UserID.after_sequence", user.after_sequence())) {
+    reactor->finish_locked(to_grpc_status(*after));
+  } else if (auto before =
+                 invalid_sequence_error("UserID.before_sequence", user.before_sequence())) {
+    reactor->finish_locked(to_grpc_status(*before));
   } else if (reactor->register_locked()) {
     reactor->fetch_locked();
   }
   return reactor;
 }
 
-HistoryReactor::HistoryReactor(ReactorContext context, StreamGrant grant, std::string customer_id,
-                               Deadline deadline)
+HistoryReactor::HistoryReactor(ReactorContext context, StreamGrant grant,
+                               const ::ecommerce::orders::UserID& request, Deadline deadline)
     : ManagedStream(context, std::move(grant)),
-      customer_id_(std::move(customer_id)),
+      customer_id_(request.id()),
       deadline_(deadline),
-      next_before_sequence_(std::numeric_limits<int64_t>::max()) {}
+      range_(EventRange::of_customer(customer_id_)
+                 .with_after(request.after_sequence())
+                 .with_oldest_first(request.oldest_first())),
+      remaining_(request.limit() == 0 ? std::numeric_limits<std::size_t>::max()
+                                      : std::size_t{request.limit()}) {
+  if (request.before_sequence() != 0) range_ = range_.with_before(request.before_sequence());
+}
 
 void HistoryReactor::fetch_locked() {
   if (fetch_in_flight_ || exhausted_ || finish_called_) return;
   if (!first_page_ && buffered_.size() >= kPageSize) return;  // one page ahead is enough
   fetch_in_flight_ = true;
-  const std::size_t limit = first_page_ ? kFirstPageSize : kPageSize;
-  post_locked([before = next_before_sequence_, limit](HistoryReactor& self) {
-    self.on_page(
-        self.context_.orders.history_page(self.customer_id_, before, limit, self.deadline_), limit);
+  const std::size_t limit = std::min(first_page_ ? kFirstPageSize : kPageSize, remaining_);
+  post_locked([range = range_.with_limit(limit), first_page = first_page_](HistoryReactor& self) {
+    self.on_page(self.context_.orders.history_page(range, first_page, self.deadline_), range.limit);
   });
 }
 
@@ -65,13 +75,13 @@ void HistoryReactor::on_page(Result<std::vector<OrderEvent>> page, std::size_t l
     return;
   }
   auto& events = page.value();
-  if (first_page_ && events.empty()) {
-    finish_locked({grpc::StatusCode::NOT_FOUND, "User " + customer_id_ + " not found"});
-    return;
-  }
   first_page_ = false;
-  exhausted_ = events.size() < limit;
-  if (!events.empty()) next_before_sequence_ = events.back().sequence;
+  remaining_ -= events.size();
+  exhausted_ = events.size() < limit || remaining_ == 0;
+  if (!events.empty()) {
+    const int64_t last = events.back().sequence;
+    range_ = range_.oldest_first ? range_.with_after(last) : range_.with_before(last);
+  }
   for (auto& event : events) buffered_.push_back(std::move(event));
   write_next_locked();
 }

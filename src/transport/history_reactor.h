@@ -1,7 +1,8 @@
-// GetOrderHistory: streams a customer's events newest first, read from the database page by page
-// (keyset pagination) on the executor while the previous page is being written. At most two pages
-// are buffered and one write is in flight, so memory stays flat however long the history and
-// however slow the reader: HTTP/2 flow control stops the writes, and a full buffer stops reads.
+// GetOrderHistory: streams a customer's events newest first, or the range and order the request's
+// paging fields ask for, read from the database page by page (keyset pagination) on the executor
+// while the previous page is being written. At most two pages are buffered and one write is in
+// flight, so memory stays flat however long the history and however slow the reader: HTTP/2 flow
+// control stops the writes, and a full buffer stops reads.
 #pragma once
 
 #include <grpcpp/grpcpp.h>
@@ -32,8 +33,8 @@ class HistoryReactor final
   friend class RefCounted<HistoryReactor>;
   friend class ManagedStream<HistoryReactor,
                              grpc::ServerWriteReactor<::ecommerce::orders::OrderEvent>>;
-  HistoryReactor(ReactorContext context, StreamGrant grant, std::string customer_id,
-                 Deadline deadline);
+  HistoryReactor(ReactorContext context, StreamGrant grant,
+                 const ::ecommerce::orders::UserID& request, Deadline deadline);
   ~HistoryReactor() override = default;
 
   void fetch_locked();
@@ -46,7 +47,10 @@ class HistoryReactor final
   const Deadline deadline_;
 
   std::deque<OrderEvent> buffered_;
-  int64_t next_before_sequence_;
+  // The range still to read: its bound on the side the stream moves to follows the last event
+  // read (before it, newest first; after it, oldest first).
+  EventRange range_;
+  std::size_t remaining_;  // events the request's limit still allows
   bool first_page_ = true;
   bool fetch_in_flight_ = false;
   bool exhausted_ = false;

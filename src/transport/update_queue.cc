@@ -18,40 +18,55 @@ std::vector<std::string> UpdateQueue::order_ids() const {
 }
 
 void UpdateQueue::offer(Slot& slot, const OrderEvent& event) {
-  queue(slot, event.sequence, event.type, event.timestamp_ms);
+  queue(slot, {event.sequence, event.type, event.timestamp_ms});
 }
 
-void UpdateQueue::offer_unknown(Slot& slot) { queue(slot, 0, std::nullopt, 0); }
+void UpdateQueue::offer_unknown(Slot& slot) { queue(slot, {0, std::nullopt, 0}); }
 
-void UpdateQueue::queue(Slot& slot, int64_t sequence, std::optional<OrderStatus> status,
-                        int64_t updated_at_ms) {
-  if (sequence <= slot.last_sequence) return;
-  slot.last_sequence = sequence;
-  if (slot.queued) {
+void UpdateQueue::queue(Slot& slot, Pending update) {
+  if (update.sequence <= slot.last_sequence) return;
+  slot.last_sequence = update.sequence;
+  if (!slot.queued) {
+    slot.queued = true;
+    slot.pending = update;
+    ready_.push_back(&slot);
+  } else if (slot.exact) {
+    slot.backlog.push_back(update);
+  } else {
     ++conflated_;
     if (counters_) counters_->conflated.add(1);
-  } else {
-    slot.queued = true;
-    ready_.push_back(&slot);
-    if (counters_) counters_->pending.add(1);
+    slot.pending = update;
+    return;
   }
-  slot.status = status;
-  slot.updated_at_ms = updated_at_ms;
+  if (counters_) counters_->pending.add(1);
 }
 
 bool UpdateQueue::pop(::ecommerce::orders::OrderUpdate& out) {
   if (ready_.empty()) return false;
   Slot& slot = *ready_.front();
   ready_.pop_front();
-  slot.queued = false;
   if (counters_) counters_->pending.add(-1);
-  assign_update(*slot.order_id, slot.status, slot.updated_at_ms, slot.last_sequence, out);
+  assign_update(*slot.order_id, slot.pending.status, slot.pending.updated_at_ms,
+                slot.pending.sequence, out);
+  if (slot.backlog.empty()) {
+    slot.queued = false;
+  } else {
+    // The next one of this order goes behind the other orders' updates already waiting.
+    slot.pending = slot.backlog.front();
+    slot.backlog.erase(slot.backlog.begin());
+    ready_.push_back(&slot);
+  }
   return true;
 }
 
 void UpdateQueue::discard_pending() {
-  if (counters_ && !ready_.empty()) counters_->pending.add(-static_cast<int64_t>(ready_.size()));
-  for (Slot* slot : ready_) slot->queued = false;
+  int64_t discarded = 0;
+  for (Slot* slot : ready_) {
+    discarded += 1 + static_cast<int64_t>(slot->backlog.size());
+    slot->queued = false;
+    slot->backlog.clear();
+  }
+  if (counters_ && discarded > 0) counters_->pending.add(-discarded);
   ready_.clear();
 }
 

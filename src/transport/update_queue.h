@@ -2,8 +2,10 @@
 // update. An update that finds its slot full replaces the unsent one (conflation: a slow reader
 // gets each order's newest status, and the sequence shows what it skipped), and an update not
 // newer than the last one queued for its order is dropped, so per order the client sees strictly
-// increasing sequences. Memory is bounded by the number of subscriptions, whatever the update
-// rate. Not thread-safe: the watch reactor guards it with its mutex.
+// increasing sequences. A slot in resume mode (`exact`, a subscription with after_sequence) keeps
+// every update instead, in order: an order has at most three events, so it holds at most three.
+// Memory is bounded by the number of subscriptions, whatever the update rate. Not thread-safe:
+// the watch reactor guards it with its mutex.
 //
 // A slot keeps its unsent update as plain fields and the message is only built when it leaves,
 // into the caller's reused message: under fan-out a delivery then allocates nothing, and the
@@ -41,13 +43,28 @@ class UpdateQueue {
   UpdateQueue(const UpdateQueue&) = delete;
   UpdateQueue& operator=(const UpdateQueue&) = delete;
 
+  // An unsent update, as plain fields.
+  struct Pending {
+    int64_t sequence = 0;
+    std::optional<OrderStatus> status;  // none: UNKNOWN, the order does not exist yet
+    int64_t updated_at_ms = 0;
+  };
+
   // One subscribed order. Its address is stable for the queue's life (slots are never erased).
   struct Slot {
     const std::string* order_id = nullptr;  // the queue's own copy
     int64_t last_sequence = -1;             // newest sequence queued so far
-    bool queued = false;                    // an unsent update waits: the fields below
-    std::optional<OrderStatus> status;      // none: UNKNOWN, the order does not exist yet
-    int64_t updated_at_ms = 0;
+    bool queued = false;                    // an unsent update waits: `pending`
+    Pending pending;                        // the oldest unsent update
+    // Resume mode: nothing is conflated; unsent updates behind `pending`, oldest first.
+    bool exact = false;
+    std::vector<Pending> backlog;
+    // Resume mode, kept by the watch reactor: a read of the order's events is in flight and the
+    // live events that arrive meanwhile wait in `held`; `known_status` is the order's status as
+    // of `last_sequence` once a read told it (none inside: the order did not exist).
+    bool catching_up = false;
+    std::vector<OrderEvent> held;
+    std::optional<std::optional<OrderStatus>> known_status;
   };
 
   // The slot of `order_id`, and whether this call made it (false: already subscribed).
@@ -73,8 +90,7 @@ class UpdateQueue {
   std::size_t conflated() const { return conflated_; }
 
  private:
-  void queue(Slot& slot, int64_t sequence, std::optional<OrderStatus> status,
-             int64_t updated_at_ms);
+  void queue(Slot& slot, Pending update);
 
   std::unordered_map<std::string, Slot> slots_;
   std::deque<Slot*> ready_;  // slots holding an update, oldest first

@@ -10,6 +10,13 @@
 // A customer token subscribes to its own existing orders only: each request is checked against
 // the stored order before the subscription, with reading paused meanwhile. Subscriptions and the
 // rate of requests are capped per stream (Limits); over a cap the stream ends RESOURCE_EXHAUSTED.
+//
+// A subscription with after_sequence (resume) is served exactly instead: subscribe to the hub
+// first, then read the order's events after that sequence on the executor while live events
+// wait in the slot, then send the events read, then the waiting live ones above the last
+// sequence sent. A live event is sent at once only when the lifecycle says it is the order's
+// next event (domain: directly_follows); otherwise the order's events are read again from the
+// last sequence sent, so an event the hub delivers ahead of an earlier one never hides it.
 #pragma once
 
 #include <grpcpp/grpcpp.h>
@@ -46,13 +53,20 @@ class WatchReactor final : public ManagedStream<WatchReactor, WatchStream>, publ
   WatchReactor(ReactorContext context, StreamGrant grant);
   ~WatchReactor() override = default;
 
-  // Parses the request just read and checks it (valid id, request rate, subscriptions): true
-  // if it may go on; otherwise the stream is finished.
+  // Parses the request just read and checks it (valid id and resume point, request rate,
+  // subscriptions): true if it may go on; otherwise the stream is finished.
   bool admit_request_locked();
-  void subscribe_locked(const std::string& order_id);
+  void subscribe_locked(const std::string& order_id, std::optional<int64_t> after_sequence);
   // A customer's request once its order was read: subscribes if the order is the customer's.
-  void on_owner_checked(const std::string& order_id, Result<std::optional<Order>> stored);
+  void on_owner_checked(const std::string& order_id, std::optional<int64_t> after_sequence,
+                        Result<std::optional<Order>> stored);
   void acknowledge(UpdateQueue::Slot& slot, Result<std::optional<Order>> current);
+  // Resume mode: reads what the slot's order missed after its last sequence, unless a read is
+  // already in flight.
+  void catch_up_locked(UpdateQueue::Slot& slot);
+  void on_caught_up(UpdateQueue::Slot& slot, Result<std::optional<MissedEvents>> missed);
+  // Resume mode: a live event (or the order's current event) for the slot.
+  void on_live_locked(UpdateQueue::Slot& slot, const OrderEvent& event);
   void write_next_locked();
   void on_finish_locked() { queue_.discard_pending(); }
   void on_done();

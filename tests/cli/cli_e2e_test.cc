@@ -176,6 +176,12 @@ TEST(CliUsageTest, ParseErrorsExitTwo) {
       {"create", "--customer", "caf\xe9", "--total", "1"},
       {"set-status", "caf\xe9", "SHIPPED"},
       {"watch", "caf\xe9"},
+      {"history", "alice", "--after", "-1"},
+      {"history", "alice", "--limit", "0"},
+      {"history", "alice", "--follow", "--limit", "3"},
+      {"history", "alice", "--follow", "--before", "3"},
+      {"history", "alice", "--follow", "--follow-interval", "soon"},
+      {"watch", "ORD-1", "--max-reconnects", "-2"},
   };
   for (const auto& args : bad_command_lines) {
     const auto result = cli(args);
@@ -376,6 +382,30 @@ TEST_F(CliEndToEndTest, HistoryPrintsEventsNewestFirst) {
   for (std::size_t i = 1; i < lines.size(); ++i) {
     EXPECT_GT(sequence_of(lines[i - 1]), sequence_of(lines[i])) << result.out;
   }
+}
+
+TEST_F(CliEndToEndTest, HistoryPagesBySequenceInEitherOrder) {
+  for (int i = 0; i < 5; ++i) create("P-" + std::to_string(i), "pager", "10");
+  const auto all = run({"history", "pager"});
+  ASSERT_EQ(all.exit_code, 0) << describe(all);
+  const auto newest_first = lines_of(all.out);
+  ASSERT_EQ(newest_first.size(), 5u);
+
+  const auto page = run({"history", "pager", "--limit", "2"});
+  EXPECT_EQ(lines_of(page.out), std::vector(newest_first.begin(), newest_first.begin() + 2));
+  const auto next = run({"history", "pager", "--limit", "2", "--before",
+                         std::to_string(sequence_of(newest_first[1]))});
+  EXPECT_EQ(lines_of(next.out), std::vector(newest_first.begin() + 2, newest_first.begin() + 4));
+  const auto backfill = run({"history", "pager", "--oldest-first", "--after",
+                             std::to_string(sequence_of(newest_first[3]))});
+  ASSERT_EQ(backfill.exit_code, 0) << describe(backfill);
+  EXPECT_EQ(lines_of(backfill.out),
+            (std::vector<std::string>{newest_first[2], newest_first[1], newest_first[0]}));
+  // Nothing after the newest: an empty answer, not NOT_FOUND.
+  const auto nothing =
+      run({"history", "pager", "--after", std::to_string(sequence_of(newest_first[0]))});
+  EXPECT_EQ(nothing.exit_code, 0) << describe(nothing);
+  EXPECT_TRUE(nothing.out.empty());
 }
 
 TEST_F(CliEndToEndTest, JsonOutputIsOneObjectPerLine) {

@@ -64,12 +64,23 @@ class InMemoryOrderStore : public OrderStore {
     return it->second;
   }
 
-  std::vector<OrderEvent> do_history_page(std::string_view customer_id, int64_t before_sequence,
-                                          std::size_t limit, const Deadline&) override {
+  std::vector<OrderEvent> do_customer_events(const EventRange& range, const Deadline&) override {
     std::lock_guard lock(mutex_);
     std::vector<OrderEvent> page;
-    for (auto it = events_.rbegin(); it != events_.rend() && page.size() < limit; ++it) {
-      if (it->customer_id == customer_id && it->sequence < before_sequence) page.push_back(*it);
+    const auto wanted = [&](const OrderEvent& event) {
+      return event.customer_id == range.customer_id &&
+             (range.order_id.empty() || event.order_id == range.order_id) &&
+             event.sequence > range.after_sequence && event.sequence < range.before_sequence;
+    };
+    const auto take = [&](auto begin, auto end) {
+      for (auto it = begin; it != end && page.size() < range.limit; ++it) {
+        if (wanted(*it)) page.push_back(*it);
+      }
+    };
+    if (range.oldest_first) {
+      take(events_.begin(), events_.end());
+    } else {
+      take(events_.rbegin(), events_.rend());
     }
     return page;
   }

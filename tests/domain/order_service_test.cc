@@ -105,8 +105,7 @@ class FailingOrderStore : public OrderStore {
     fail();
   }
   std::optional<Order> do_find_order(std::string_view, const Deadline&) override { fail(); }
-  std::vector<OrderEvent> do_history_page(std::string_view, int64_t, std::size_t,
-                                          const Deadline&) override {
+  std::vector<OrderEvent> do_customer_events(const EventRange&, const Deadline&) override {
     fail();
   }
   std::vector<OrderEvent> do_events_after(int64_t, std::size_t, const Deadline&) override {
@@ -655,17 +654,77 @@ TEST_F(OrderServiceTest, HistoryPageIsNewestFirstAndPagesBySequence) {
   ASSERT_TRUE(service.update_status("ORD-a", "SHIPPED").ok());
   ASSERT_TRUE(service.update_status("ORD-a", "DELIVERED").ok());
 
-  auto first = service.history_page("alice", std::numeric_limits<int64_t>::max(), 2);
+  auto first = service.history_page(EventRange::of_customer("alice").with_limit(2), true);
   ASSERT_TRUE(first.ok());
   ASSERT_EQ(first->size(), 2u);
   EXPECT_EQ(first.value()[0].type, OrderStatus::kDelivered);
   EXPECT_EQ(first.value()[1].type, OrderStatus::kShipped);
 
-  auto second = service.history_page("alice", first->back().sequence, 2);
+  auto second = service.history_page(
+      EventRange::of_customer("alice").with_before(first->back().sequence).with_limit(2), false);
   ASSERT_TRUE(second.ok());
   ASSERT_EQ(second->size(), 1u);
   EXPECT_EQ(second.value()[0].type, OrderStatus::kCreated);
   EXPECT_EQ(second.value()[0].order_id, "ORD-a");
+}
+
+TEST_F(OrderServiceTest, AnEmptyRangeOfAKnownCustomerIsAnEmptyPageAndAnUnknownOneIsNotFound) {
+  OrderService service = make_service(store_);
+  const Order order = create_or_die(service, {"ORD-a", "alice", 1.0f});
+
+  auto nothing_new = service.history_page(
+      EventRange::of_customer("alice").with_after(order.sequence).with_limit(10), true);
+  ASSERT_TRUE(nothing_new.ok());
+  EXPECT_TRUE(nothing_new->empty());
+
+  for (const EventRange& range :
+       {EventRange::of_customer("bob").with_limit(10),
+        EventRange::of_customer("bob").with_after(0).with_oldest_first().with_limit(10),
+        EventRange::of_customer("bob").with_before(5).with_limit(10)}) {
+    auto unknown = service.history_page(range, true);
+    ASSERT_FALSE(unknown.ok());
+    EXPECT_EQ(unknown.error().code, ErrorCode::kNotFound);
+    EXPECT_EQ(unknown.error().message, "User bob not found");
+  }
+  // Later pages are never NOT_FOUND: the first one decided.
+  auto later = service.history_page(EventRange::of_customer("bob").with_limit(10), false);
+  ASSERT_TRUE(later.ok());
+  EXPECT_TRUE(later->empty());
+}
+
+TEST_F(OrderServiceTest, OrderEventsAfterASequenceAreTheOrdersOwnOldestFirst) {
+  OrderService service = make_service(store_);
+  const Order order = create_or_die(service, {"ORD-a", "alice", 1.0f});
+  create_or_die(service, {"ORD-b", "alice", 1.0f});
+  auto shipped = service.update_status("ORD-a", "SHIPPED");
+  ASSERT_TRUE(shipped.ok());
+  ASSERT_TRUE(service.update_status("ORD-b", "SHIPPED").ok());
+  auto delivered = service.update_status("ORD-a", "DELIVERED");
+  ASSERT_TRUE(delivered.ok());
+
+  auto all = service.order_events_after("ORD-a", 0);
+  ASSERT_TRUE(all.ok());
+  ASSERT_TRUE(all->has_value());
+  ASSERT_EQ(all.value()->events.size(), 3u);
+  EXPECT_EQ((*all.value()).events[0].sequence, order.sequence);
+  EXPECT_EQ((*all.value()).events[1].sequence, shipped->sequence);
+  EXPECT_EQ((*all.value()).events[2].sequence, delivered->sequence);
+  for (const OrderEvent& event : all.value()->events) EXPECT_EQ(event.order_id, "ORD-a");
+  EXPECT_EQ(all.value()->order.status, OrderStatus::kDelivered);
+
+  auto missed = service.order_events_after("ORD-a", order.sequence);
+  ASSERT_TRUE(missed.ok());
+  ASSERT_EQ(missed.value()->events.size(), 2u);
+  EXPECT_EQ((*missed.value()).events[0].type, OrderStatus::kShipped);
+
+  auto none = service.order_events_after("ORD-a", delivered->sequence);
+  ASSERT_TRUE(none.ok());
+  ASSERT_TRUE(none->has_value());
+  EXPECT_TRUE(none.value()->events.empty());
+
+  auto unknown = service.order_events_after("ORD-zzz", 0);
+  ASSERT_TRUE(unknown.ok());
+  EXPECT_FALSE(unknown->has_value());
 }
 
 // --- storage failures
@@ -718,7 +777,11 @@ TEST_P(OrderServiceStorageFailureTest, FindOrderMapsTheFailureWithoutDetail) {
 }
 
 TEST_P(OrderServiceStorageFailureTest, HistoryPageMapsTheFailureWithoutDetail) {
-  expect_mapped(service_.history_page("alice", 100, 10));
+  expect_mapped(service_.history_page(EventRange::of_customer("alice").with_limit(10), true));
+}
+
+TEST_P(OrderServiceStorageFailureTest, OrderEventsAfterMapsTheFailureWithoutDetail) {
+  expect_mapped(service_.order_events_after("ORD-a", 0));
 }
 
 INSTANTIATE_TEST_SUITE_P(TransientAndPermanent, OrderServiceStorageFailureTest,

@@ -116,5 +116,20 @@ TEST(OrderStatusNameTest, ParseRejectsTextWithEmbeddedNul) {
   EXPECT_EQ(parse_order_status(text), std::nullopt);
 }
 
+// What a resuming watcher may send without reading the order's events first.
+TEST(OrderStatusLifecycleTest, DirectlyFollowsOnlyWhenNothingCanLieBetween) {
+  using S = OrderStatus;
+  EXPECT_TRUE(directly_follows(std::nullopt, S::kCreated));
+  EXPECT_FALSE(directly_follows(std::nullopt, S::kShipped));
+  EXPECT_TRUE(directly_follows(S::kCreated, S::kShipped));
+  EXPECT_FALSE(directly_follows(S::kCreated, S::kCancelled));  // SHIPPED may lie between
+  EXPECT_FALSE(directly_follows(S::kCreated, S::kDelivered));  // SHIPPED does lie between
+  EXPECT_TRUE(directly_follows(S::kShipped, S::kDelivered));
+  EXPECT_TRUE(directly_follows(S::kShipped, S::kCancelled));
+  EXPECT_FALSE(directly_follows(S::kShipped, S::kShipped));
+  EXPECT_FALSE(directly_follows(S::kDelivered, S::kCancelled));
+  EXPECT_FALSE(directly_follows(S::kCancelled, S::kCreated));
+}
+
 }  // namespace
 }  // namespace orderstream

@@ -39,7 +39,7 @@ TEST_P(OrderStoreContractTest, CreatesNewOrderWithItsEvent) {
   EXPECT_EQ(found->created_at_ms, kNow);
   EXPECT_EQ(found->sequence, outcome.order.sequence);
 
-  const auto history = store.history_page("cust-a", kFirstPage, 10);
+  const auto history = history_page(store, "cust-a", kFirstPage, 10);
   ASSERT_EQ(history.size(), 1u);
   EXPECT_EQ(history[0].sequence, outcome.order.sequence);
   EXPECT_EQ(history[0].order_id, "ORD-1");
@@ -56,7 +56,7 @@ TEST_P(OrderStoreContractTest, RetryWithSameContentIsExisting) {
   ASSERT_EQ(retry.kind, CreateKind::kExisting);
   EXPECT_EQ(retry.order.sequence, first.order.sequence);
   EXPECT_EQ(retry.order.created_at_ms, kNow);  // the stored row, not the retry's time
-  EXPECT_EQ(store.history_page("cust-a", kFirstPage, 10).size(), 1u);  // no second event
+  EXPECT_EQ(history_page(store, "cust-a", kFirstPage, 10).size(), 1u);  // no second event
 }
 
 TEST_P(OrderStoreContractTest, SameIdWithOtherContentIsConflict) {
@@ -69,7 +69,7 @@ TEST_P(OrderStoreContractTest, SameIdWithOtherContentIsConflict) {
   const CreateOutcome other_customer = create_one(store, "ORD-1", "cust-b", 19.99f);
   ASSERT_EQ(other_customer.kind, CreateKind::kConflict);
   EXPECT_EQ(other_customer.order.customer_id, "cust-a");
-  EXPECT_TRUE(store.history_page("cust-b", kFirstPage, 10).empty());
+  EXPECT_TRUE(history_page(store, "cust-b", kFirstPage, 10).empty());
 }
 
 TEST_P(OrderStoreContractTest, IdRepeatedWithinBatchCountsAsExistingOrConflict) {
@@ -89,7 +89,7 @@ TEST_P(OrderStoreContractTest, IdRepeatedWithinBatchCountsAsExistingOrConflict) 
   EXPECT_EQ(outcomes[2].order.sequence, outcomes[0].order.sequence);
   EXPECT_EQ(outcomes[3].kind, CreateKind::kConflict);
   EXPECT_EQ(outcomes[3].order.total, 5.0f);
-  EXPECT_EQ(store.history_page("cust-a", kFirstPage, 10).size(), 2u);
+  EXPECT_EQ(history_page(store, "cust-a", kFirstPage, 10).size(), 2u);
 }
 
 TEST_P(OrderStoreContractTest, EmptyBatchReturnsNothing) {
@@ -141,7 +141,7 @@ TEST_P(OrderStoreContractTest, CompareAndSetChangesStatusAndAppendsEvent) {
   EXPECT_EQ(found->updated_at_ms, kNow + 1000);
   EXPECT_EQ(found->sequence, change.event.sequence);
 
-  const auto history = store.history_page("cust-a", kFirstPage, 10);
+  const auto history = history_page(store, "cust-a", kFirstPage, 10);
   ASSERT_EQ(history.size(), 2u);
   EXPECT_EQ(history[0].type, OrderStatus::kShipped);
   EXPECT_EQ(history[0].sequence, change.event.sequence);
@@ -161,7 +161,7 @@ TEST_P(OrderStoreContractTest, CompareAndSetIsStaleWhenStatusMoved) {
   ASSERT_EQ(stale.kind, ChangeKind::kStale);
   EXPECT_EQ(stale.order.status, OrderStatus::kShipped);  // the current row
   EXPECT_EQ(store.find_order("ORD-1")->status, OrderStatus::kShipped);
-  EXPECT_EQ(store.history_page("cust-a", kFirstPage, 10).size(), 2u);  // nothing appended
+  EXPECT_EQ(history_page(store, "cust-a", kFirstPage, 10).size(), 2u);  // nothing appended
 }
 
 TEST_P(OrderStoreContractTest, CompareAndSetOnMissingOrderIsNotFound) {
@@ -229,22 +229,101 @@ TEST_P(OrderStoreContractTest, HistoryRespectsBeforeSequenceAndLimit) {
   for (int i = 0; i < 5; ++i) {
     seqs.push_back(create_one(store, "O" + std::to_string(i), "c", 1.0f).order.sequence);
   }
-  const auto page = store.history_page("c", seqs[3], 10);  // strictly before seqs[3]
+  const auto page = history_page(store, "c", seqs[3], 10);  // strictly before seqs[3]
   ASSERT_EQ(page.size(), 3u);
   EXPECT_EQ(page[0].sequence, seqs[2]);
   EXPECT_EQ(page[2].sequence, seqs[0]);
-  EXPECT_TRUE(store.history_page("c", seqs[0], 10).empty());
-  EXPECT_TRUE(store.history_page("c", kFirstPage, 0).empty());
-  EXPECT_EQ(store.history_page("c", kFirstPage, std::numeric_limits<std::size_t>::max()).size(),
+  EXPECT_TRUE(history_page(store, "c", seqs[0], 10).empty());
+  EXPECT_TRUE(history_page(store, "c", kFirstPage, 0).empty());
+  EXPECT_EQ(history_page(store, "c", kFirstPage, std::numeric_limits<std::size_t>::max()).size(),
             5u);
+}
+
+// The ranges GetOrderHistory's paging fields and a watch resume ask for: bounds exclusive, either
+// direction, optionally one order, keyset-paged in both directions.
+TEST_P(OrderStoreContractTest, CustomerEventsReadsARangeInEitherOrder) {
+  auto owned = open();
+  OrderStore& store = *owned;
+  std::vector<int64_t> a;  // the events of cust-a, by sequence
+  for (int i = 0; i < 4; ++i) {
+    a.push_back(create_one(store, "A" + std::to_string(i), "cust-a", 1.0f).order.sequence);
+    create_one(store, "B" + std::to_string(i), "cust-b", 1.0f);  // interleaved, never returned
+  }
+  const auto shipped =
+      store.compare_and_set_status("A1", OrderStatus::kCreated, OrderStatus::kShipped, kNow + 1);
+  ASSERT_EQ(shipped.kind, ChangeKind::kChanged);
+  a.push_back(shipped.event.sequence);
+  const auto sequences = [](const std::vector<OrderEvent>& events) {
+    std::vector<int64_t> out;
+    for (const auto& event : events) out.push_back(event.sequence);
+    return out;
+  };
+
+  const EventRange all = EventRange::of_customer("cust-a").with_limit(100);
+  EXPECT_EQ(sequences(store.customer_events(all)),
+            (std::vector<int64_t>{a[4], a[3], a[2], a[1], a[0]}));
+  EventRange oldest = all;
+  oldest.oldest_first = true;
+  EXPECT_EQ(sequences(store.customer_events(oldest)), a);
+
+  // Exclusive bounds on both sides, with a limit, in both directions.
+  EventRange window = EventRange::of_customer("cust-a")
+                          .with_after(a[0])
+                          .with_before(a[4])
+                          .with_oldest_first()
+                          .with_limit(2);
+  EXPECT_EQ(sequences(store.customer_events(window)), (std::vector<int64_t>{a[1], a[2]}));
+  window.oldest_first = false;
+  EXPECT_EQ(sequences(store.customer_events(window)), (std::vector<int64_t>{a[3], a[2]}));
+  window.limit = 0;
+  EXPECT_TRUE(store.customer_events(window).empty());
+
+  // After the last event, or an empty window: nothing.
+  EXPECT_TRUE(
+      store
+          .customer_events(
+              EventRange::of_customer("cust-a").with_after(a[4]).with_oldest_first().with_limit(10))
+          .empty());
+  EXPECT_TRUE(
+      store
+          .customer_events(
+              EventRange::of_customer("cust-a").with_after(a[2]).with_before(a[3]).with_limit(10))
+          .empty());
+
+  // One order's events only: what a watch resume reads.
+  const auto a1 = store.customer_events(
+      EventRange::of_customer("cust-a").with_order("A1").with_oldest_first().with_limit(10));
+  ASSERT_EQ(a1.size(), 2u);
+  EXPECT_EQ(a1[0].type, OrderStatus::kCreated);
+  EXPECT_EQ(a1[1].type, OrderStatus::kShipped);
+  EXPECT_EQ(a1[1].sequence, shipped.event.sequence);
+  EXPECT_EQ(a1[1].timestamp_ms, kNow + 1);
+  for (const auto& event : a1) {
+    EXPECT_EQ(event.order_id, "A1");
+    EXPECT_EQ(event.customer_id, "cust-a");
+  }
+  EXPECT_TRUE(
+      store.customer_events(EventRange::of_customer("cust-b").with_order("A1").with_limit(10))
+          .empty());
+
+  // Keyset paging oldest first visits every event once, in order.
+  std::vector<int64_t> paged;
+  EventRange page = EventRange::of_customer("cust-a").with_oldest_first().with_limit(2);
+  for (int round = 0; round < 10; ++round) {
+    const auto events = store.customer_events(page);
+    for (const auto& event : events) paged.push_back(event.sequence);
+    if (events.size() < page.limit) break;
+    page.after_sequence = events.back().sequence;
+  }
+  EXPECT_EQ(paged, a);
 }
 
 TEST_P(OrderStoreContractTest, HistoryOfUnknownCustomerIsEmpty) {
   auto owned = open();
   OrderStore& store = *owned;
   create_one(store, "ORD-1", "cust-a", 1.0f);
-  EXPECT_TRUE(store.history_page("cust-z", kFirstPage, 10).empty());
-  EXPECT_TRUE(store.history_page("", kFirstPage, 10).empty());
+  EXPECT_TRUE(history_page(store, "cust-z", kFirstPage, 10).empty());
+  EXPECT_TRUE(history_page(store, "", kFirstPage, 10).empty());
 }
 
 TEST_P(OrderStoreContractTest, DataPersistsAcrossReopen) {
@@ -267,7 +346,7 @@ TEST_P(OrderStoreContractTest, DataPersistsAcrossReopen) {
   EXPECT_EQ(found->total, 42.5f);
   EXPECT_EQ(found->updated_at_ms, kNow + 7);
   EXPECT_EQ(found->sequence, last_seq);
-  EXPECT_EQ(reopened.history_page("cust-a", kFirstPage, 10).size(), 2u);
+  EXPECT_EQ(history_page(reopened, "cust-a", kFirstPage, 10).size(), 2u);
   EXPECT_EQ(create_one(reopened, "ORD-1", "cust-a", 42.5f).kind, CreateKind::kExisting);
   EXPECT_GT(create_one(reopened, "ORD-2", "cust-a", 1.0f).order.sequence, last_seq);
 }
@@ -321,7 +400,7 @@ TEST_P(OrderStoreContractTest, ReadersSeeCommittedBatchesWhileWriterRuns) {
     std::size_t previous = 0;
     for (int round = 0; round < 2'000; ++round) {
       const bool last_round = writer_done.load();
-      const auto events = store.history_page("cust", kFirstPage, 100'000);
+      const auto events = history_page(store, "cust", kFirstPage, 100'000);
       std::size_t created = 0;
       for (std::size_t i = 0; i < events.size(); ++i) {
         if (events[i].customer_id != "cust") ++failures;
@@ -407,7 +486,7 @@ TEST_P(OrderStoreContractTest, IdsWithQuotesEscapesAndUnicodeRoundTrip) {
     const auto found = store.find_order(ids[i]);
     ASSERT_TRUE(found.has_value()) << ids[i];
     EXPECT_EQ(found->customer_id, "c'" + ids[i]);
-    const auto history = store.history_page("c'" + ids[i], kFirstPage, 10);
+    const auto history = history_page(store, "c'" + ids[i], kFirstPage, 10);
     ASSERT_EQ(history.size(), 1u) << ids[i];
     EXPECT_EQ(history[0].order_id, ids[i]);
   }

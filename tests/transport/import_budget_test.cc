@@ -66,9 +66,8 @@ class SlowRecordingStore : public OrderStore {
   std::optional<Order> do_find_order(std::string_view id, const Deadline&) override {
     return store_.find_order(id);
   }
-  std::vector<OrderEvent> do_history_page(std::string_view customer, int64_t before,
-                                          std::size_t limit, const Deadline&) override {
-    return store_.history_page(customer, before, limit);
+  std::vector<OrderEvent> do_customer_events(const EventRange& range, const Deadline&) override {
+    return store_.customer_events(range);
   }
   std::vector<OrderEvent> do_events_after(int64_t after, std::size_t limit,
                                           const Deadline&) override {

@@ -63,8 +63,7 @@ class FailingStore : public OrderStore {
     fail();
   }
   std::optional<Order> do_find_order(std::string_view, const Deadline&) override { fail(); }
-  std::vector<OrderEvent> do_history_page(std::string_view, int64_t, std::size_t,
-                                          const Deadline&) override {
+  std::vector<OrderEvent> do_customer_events(const EventRange&, const Deadline&) override {
     fail();
   }
   std::vector<OrderEvent> do_events_after(int64_t, std::size_t, const Deadline&) override {

@@ -54,6 +54,32 @@ TEST(UpdateQueueTest, UnsentUpdateIsReplacedByTheNewerOne) {
   EXPECT_EQ(queue.conflated(), 2u);
 }
 
+// Resume mode keeps every update of an order, in order, behind the other orders' waiting ones.
+TEST(UpdateQueueTest, ExactSlotKeepsEveryUpdateInOrder) {
+  UpdateQueue::Counters counters;
+  UpdateQueue queue(&counters);
+  auto& a = slot_of(queue, "A");
+  a.exact = true;
+  auto& b = slot_of(queue, "B");
+  offer(queue, a, OrderStatus::kCreated, 1);
+  offer(queue, b, OrderStatus::kCreated, 2);
+  offer(queue, a, OrderStatus::kShipped, 5);
+  offer(queue, b, OrderStatus::kShipped, 6);  // conflates B's CREATED
+  offer(queue, a, OrderStatus::kDelivered, 9);
+  offer(queue, a, OrderStatus::kShipped, 5);  // not newer: dropped
+  EXPECT_EQ(counters.pending.value(), 4);
+  EXPECT_EQ(drain(queue), (Sent{{"A", 1}, {"B", 6}, {"A", 5}, {"A", 9}}));
+  EXPECT_EQ(queue.conflated(), 1u);
+  EXPECT_EQ(counters.pending.value(), 0);
+
+  offer(queue, a, OrderStatus::kCancelled, 10);
+  offer(queue, a, OrderStatus::kCancelled, 11);
+  EXPECT_EQ(counters.pending.value(), 2);
+  queue.discard_pending();
+  EXPECT_EQ(counters.pending.value(), 0);
+  EXPECT_TRUE(drain(queue).empty());
+}
+
 TEST(UpdateQueueTest, SharedCountersFollowConflationsAndUnsentUpdates) {
   UpdateQueue::Counters counters;
   {

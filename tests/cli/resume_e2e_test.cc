@@ -1,0 +1,362 @@
+// `orderstream watch` and `orderstream history --follow` survive crashes of the server: a real
+// server process on a real SQLite file is killed with SIGKILL and restarted on the same file and
+// port three times while the CLI runs and another client keeps changing orders. At the end the
+// CLI's output holds every event of the event table exactly once, each order's in sequence order.
+// Every wait is a bounded poll; nothing depends on timing working out.
+#include <fcntl.h>
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <limits>
+#include <map>
+#include <regex>
+#include <set>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <tuple>
+#include <vector>
+
+#include "order_service.grpc.pb.h"
+#include "storage/sqlite_order_store.h"
+
+namespace orderstream::cli {
+namespace {
+
+namespace pb = ::ecommerce::orders;
+using Clock = std::chrono::steady_clock;
+
+std::string read_text(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// Polls `condition` every 20 ms for at most `limit`.
+bool eventually(const std::function<bool()>& condition,
+                std::chrono::milliseconds limit = std::chrono::seconds(60)) {
+  const auto deadline = Clock::now() + limit;
+  while (Clock::now() < deadline) {
+    if (condition()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return condition();
+}
+
+// A child process with stdin on /dev/null and its output in files; killed (SIGKILL) if still
+// running when destroyed.
+class Child {
+ public:
+  Child(std::vector<std::string> argv, const std::string& out_path, const std::string& err_path)
+      : out_path_(out_path), err_path_(err_path) {
+    std::vector<char*> c_argv;
+    for (auto& arg : argv) c_argv.push_back(arg.data());
+    c_argv.push_back(nullptr);
+    pid_ = fork();
+    if (pid_ == 0) {
+      const int in = open("/dev/null", O_RDONLY);
+      const int out = open(out_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+      const int err = open(err_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+      dup2(in, STDIN_FILENO);
+      dup2(out, STDOUT_FILENO);
+      dup2(err, STDERR_FILENO);
+      execv(c_argv[0], c_argv.data());
+      _exit(127);
+    }
+  }
+  ~Child() {
+    if (!exit_status_) {
+      kill(pid_, SIGKILL);
+      waitpid(pid_, nullptr, 0);
+    }
+  }
+  Child(const Child&) = delete;
+  Child& operator=(const Child&) = delete;
+
+  std::string out() const { return read_text(out_path_); }
+  std::string err() const { return read_text(err_path_); }
+  void signal(int signo) const { kill(pid_, signo); }
+  void kill_hard() {
+    kill(pid_, SIGKILL);
+    wait_for_exit(std::chrono::seconds(10));
+  }
+  bool exited() { return wait_for_exit(std::chrono::milliseconds(0)).has_value(); }
+  // The exit code (128 + signal if killed), once it exited within `limit`.
+  std::optional<int> wait_for_exit(std::chrono::milliseconds limit) {
+    eventually(
+        [&] {
+          int status = 0;
+          if (!exit_status_ && waitpid(pid_, &status, WNOHANG) == pid_) {
+            exit_status_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+          }
+          return exit_status_.has_value();
+        },
+        limit);
+    return exit_status_;
+  }
+
+ private:
+  std::string out_path_;
+  std::string err_path_;
+  pid_t pid_ = -1;
+  std::optional<int> exit_status_;
+};
+
+class ResumeE2eTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / "orderstream-resume-XXXXXX").string();
+    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
+    dir_ = pattern;
+    ASSERT_TRUE(start_server("127.0.0.1:0")) << read_text(dir_ + "/server.log");
+  }
+  void TearDown() override {
+    if (server_) {
+      server_->signal(SIGTERM);
+      server_->wait_for_exit(std::chrono::seconds(10));
+      server_.reset();
+    }
+    std::error_code ignored;
+    std::filesystem::remove_all(dir_, ignored);
+  }
+
+  // Starts a server on `listen` and the test's database; sets port_ from its port file. False if
+  // it exited instead (its log says why) or did not serve within a minute.
+  bool start_server(const std::string& listen) {
+    const std::string port_file = dir_ + "/port";
+    std::filesystem::remove(port_file);
+    ++servers_started_;
+    server_ = std::make_unique<Child>(
+        std::vector<std::string>{ORDERSTREAM_SERVER_BIN, "--listen", listen, "--db",
+                                 dir_ + "/orders.db", "--port-file", port_file, "--sync", "normal",
+                                 "--shutdown-grace-ms", "500"},
+        dir_ + "/server.log", dir_ + "/server.log");
+    bool serving = false;
+    eventually([&] {
+      const std::string port = read_text(port_file);
+      if (!port.empty() && port.back() == '\n') {
+        port_ = port.substr(0, port.size() - 1);
+        serving = true;
+      }
+      return serving || server_->exited();
+    });
+    return serving;
+  }
+
+  // SIGKILL, then a new server on the same file and port. The kernel may keep the port a moment
+  // (it is free once the killed process is reaped, but retry a few times to be safe).
+  void crash_and_restart() {
+    server_->kill_hard();
+    const std::string port = port_;
+    bool restarted = false;
+    for (int attempt = 0; attempt < 20 && !restarted; ++attempt) {
+      if (attempt > 0) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      restarted = start_server("127.0.0.1:" + port);
+    }
+    ASSERT_TRUE(restarted) << read_text(dir_ + "/server.log");
+    ASSERT_EQ(port_, port);
+  }
+
+  std::string target() const { return "127.0.0.1:" + port_; }
+
+  std::string dir_;
+  std::string port_;
+  int servers_started_ = 0;
+  std::unique_ptr<Child> server_;
+};
+
+// Another client changing orders: each step retried until the server answers it (a step whose
+// answer was lost in a crash is safe to repeat: same create, or a status the order already has).
+class Updater {
+ public:
+  explicit Updater(std::function<std::string()> target) : target_(std::move(target)) {}
+
+  // Three events per order: CREATED, SHIPPED, then DELIVERED (even ids) or CANCELLED (odd).
+  static std::vector<std::pair<std::string, std::string>> plan(
+      const std::vector<std::string>& ids) {
+    std::vector<std::pair<std::string, std::string>> steps;
+    for (std::size_t round = 0; round < 3; ++round) {
+      for (std::size_t i = 0; i < ids.size(); ++i) {
+        const char* what = round == 0   ? "CREATE"
+                           : round == 1 ? "SHIPPED"
+                           : i % 2 == 0 ? "DELIVERED"
+                                        : "CANCELLED";
+        steps.emplace_back(ids[i], what);
+      }
+    }
+    return steps;
+  }
+
+  // Runs every step; false if one could not be done within its bounded retries.
+  bool run(const std::vector<std::pair<std::string, std::string>>& steps) {
+    for (const auto& [id, what] : steps) {
+      bool done = false;
+      for (int attempt = 0; attempt < 1500 && !done; ++attempt) {
+        auto channel = grpc::CreateChannel(target_(), grpc::InsecureChannelCredentials());
+        auto stub = pb::OrderService::NewStub(channel);
+        grpc::ClientContext context;
+        context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+        grpc::Status status;
+        if (what == "CREATE") {
+          pb::Order order;
+          order.set_order_id(id);
+          order.set_customer_id("resume-customer");
+          order.set_total(1.5f);
+          pb::OrderResponse response;
+          status = stub->CreateOrder(&context, order, &response);
+        } else {
+          pb::OrderStatusChange change;
+          change.set_order_id(id);
+          change.set_status(what);
+          pb::OrderUpdate update;
+          status = stub->UpdateOrderStatus(&context, change, &update);
+        }
+        if (status.ok()) {
+          done = true;
+        } else if (status.error_code() == grpc::StatusCode::UNAVAILABLE ||
+                   status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED) {
+          std::this_thread::sleep_for(std::chrono::milliseconds(20));  // server restarting
+        } else {
+          ADD_FAILURE() << id << " " << what << ": " << status.error_message();
+          return false;
+        }
+      }
+      if (!done) return false;
+      ++done_;
+    }
+    return true;
+  }
+  int done() const { return done_.load(); }
+
+ private:
+  std::function<std::string()> target_;
+  std::atomic<int> done_{0};
+};
+
+using Event = std::tuple<std::string, std::string, int64_t>;  // order, status, sequence
+
+// Every event of the database, in sequence order, read from the file once no server holds it.
+std::vector<Event> event_table(const std::string& path) {
+  storage::SqliteOrderStore store(storage::SqliteOptions{.path = path, .synchronous_full = false});
+  std::vector<Event> events;
+  for (const OrderEvent& event : store.events_after(0, std::numeric_limits<std::size_t>::max())) {
+    events.emplace_back(event.order_id, std::string(to_string(event.type)), event.sequence);
+  }
+  return events;
+}
+
+// The events in the CLI's text output ("ID  STATUS  seq=N  TIME"), in output order; UNKNOWN
+// acknowledgements (seq=0) left out.
+std::vector<Event> printed_events(const std::string& out) {
+  static const std::regex kLine("^(\\S+)  ([A-Z]+)  seq=([0-9]+)  .*$");
+  std::vector<Event> events;
+  std::istringstream in(out);
+  for (std::string line; std::getline(in, line);) {
+    std::smatch match;
+    if (!std::regex_match(line, match, kLine)) continue;
+    if (match[2] == "UNKNOWN") continue;
+    events.emplace_back(match[1], match[2], std::stoll(match[3]));
+  }
+  return events;
+}
+
+// Exactly the table's events, each once, and each order's in increasing sequence.
+void expect_exactly_once_in_order(const std::vector<Event>& printed,
+                                  const std::vector<Event>& table) {
+  std::map<std::string, int64_t> last;
+  for (const auto& [order, status, sequence] : printed) {
+    EXPECT_GT(sequence, last[order]) << order << " " << status << " out of order or twice";
+    last[order] = sequence;
+  }
+  auto sorted = printed;
+  std::sort(sorted.begin(), sorted.end(),
+            [](const Event& a, const Event& b) { return std::get<2>(a) < std::get<2>(b); });
+  EXPECT_EQ(sorted, table);
+}
+
+TEST_F(ResumeE2eTest, WatchPrintsEveryChangeOnceAcrossThreeCrashes) {
+  std::vector<std::string> ids;
+  for (int i = 0; i < 12; ++i) ids.push_back("E2E-" + std::to_string(i));
+  std::vector<std::string> argv = {ORDERSTREAM_CLI_BIN, "--target", target(),     "watch",
+                                   "--max-reconnects",  "300",      "--deadline", "170s"};
+  argv.insert(argv.end(), ids.begin(), ids.end());
+  Child watcher(argv, dir_ + "/watch.out", dir_ + "/watch.err");
+  // Every order acknowledged (UNKNOWN: none exists yet) before the first change.
+  ASSERT_TRUE(eventually([&] {
+    const std::string out = watcher.out();
+    return std::count(out.begin(), out.end(), '\n') == 12;
+  })) << watcher.out()
+      << watcher.err();
+
+  Updater updater([&] { return target(); });
+  const auto steps = Updater::plan(ids);  // 36 events
+  std::atomic<bool> updated{false};
+  std::thread changes([&] { updated = updater.run(steps); });
+  // Crash while changes keep coming: after a quarter, a half and three quarters of them.
+  for (int crash = 1; crash <= 3; ++crash) {
+    const int at = static_cast<int>(steps.size()) * crash / 4;
+    ASSERT_TRUE(eventually([&] { return updater.done() >= at; })) << "updates stalled";
+    crash_and_restart();
+    ASSERT_FALSE(HasFatalFailure());
+  }
+  changes.join();
+  ASSERT_TRUE(updated);
+  EXPECT_EQ(servers_started_, 4);
+
+  const auto all_printed = [&] { return printed_events(watcher.out()).size() >= steps.size(); };
+  ASSERT_TRUE(eventually(all_printed)) << watcher.out() << watcher.err();
+  watcher.signal(SIGINT);
+  EXPECT_EQ(watcher.wait_for_exit(std::chrono::seconds(20)), 130) << watcher.err();
+  EXPECT_NE(watcher.err().find("reconnected to"), std::string::npos) << watcher.err();
+
+  server_->signal(SIGTERM);
+  ASSERT_TRUE(server_->wait_for_exit(std::chrono::seconds(20)).has_value());
+  server_.reset();
+  const auto table = event_table(dir_ + "/orders.db");
+  ASSERT_EQ(table.size(), steps.size());
+  expect_exactly_once_in_order(printed_events(watcher.out()), table);
+}
+
+TEST_F(ResumeE2eTest, HistoryFollowPrintsEveryEventOnceAcrossACrash) {
+  std::vector<std::string> ids;
+  for (int i = 0; i < 4; ++i) ids.push_back("F-" + std::to_string(i));
+  Updater updater([&] { return target(); });
+  const auto steps = Updater::plan(ids);  // 12 events
+  const auto first_half = std::vector(steps.begin(), steps.begin() + 6);
+  ASSERT_TRUE(updater.run(first_half));
+
+  Child follower(
+      {ORDERSTREAM_CLI_BIN, "--target", target(), "history", "resume-customer", "--follow",
+       "--follow-interval", "50ms", "--max-reconnects", "300", "--deadline", "170s"},
+      dir_ + "/follow.out", dir_ + "/follow.err");
+  ASSERT_TRUE(eventually([&] { return printed_events(follower.out()).size() == 6; }))
+      << follower.out() << follower.err();
+  crash_and_restart();
+  ASSERT_FALSE(HasFatalFailure());
+  ASSERT_TRUE(updater.run(std::vector(steps.begin() + 6, steps.end())));
+  ASSERT_TRUE(eventually([&] { return printed_events(follower.out()).size() >= steps.size(); }))
+      << follower.out() << follower.err();
+  follower.signal(SIGINT);
+  EXPECT_EQ(follower.wait_for_exit(std::chrono::seconds(20)), 130) << follower.err();
+
+  server_->signal(SIGTERM);
+  ASSERT_TRUE(server_->wait_for_exit(std::chrono::seconds(20)).has_value());
+  server_.reset();
+  const auto table = event_table(dir_ + "/orders.db");
+  ASSERT_EQ(table.size(), steps.size());
+  // Oldest first: the output is the table itself, line for line.
+  EXPECT_EQ(printed_events(follower.out()), table);
+}
+
+}  // namespace
+}  // namespace orderstream::cli
