@@ -3,7 +3,6 @@
 #include <utility>
 
 #include "common/thread_name.h"
-#include "domain/order_id.h"
 #include "domain/order_validation.h"
 
 namespace orderstream {
@@ -18,12 +17,7 @@ void CreateBatcher::submit(NewOrder order, Done done, Deadline deadline) {
     done(std::move(*invalid));
     return;
   }
-  Request request{std::move(order), false, 0, std::move(done), deadline};
-  if (request.order.id.empty()) {
-    request.order.id = generate_order_id();
-    request.id_was_drawn = true;
-    request.draws = 1;
-  }
+  Request request{std::move(order), std::move(done), deadline};
   {
     std::lock_guard lock(mutex_);
     if (!stopping_) {
@@ -77,33 +71,12 @@ void CreateBatcher::commit(std::vector<Request>& group) {
   std::vector<NewOrder> orders;
   orders.reserve(group.size());
   Deadline deadline = group.front().deadline;
-  for (const auto& request : group) {
-    orders.push_back(request.order);
+  for (auto& request : group) {
     deadline = Deadline::latest(deadline, request.deadline);
+    orders.push_back(std::move(request.order));
   }
-  auto outcomes = orders_.create_orders(std::move(orders), deadline);
-  if (!outcomes) {
-    for (auto& request : group) request.done(outcomes.error());
-    return;
-  }
-  std::vector<Request> redraws;
-  for (std::size_t i = 0; i < group.size(); ++i) {
-    Request& request = group[i];
-    auto result = OrderService::resolve_create(request.order, request.id_was_drawn,
-                                               std::move(outcomes.value()[i]));
-    if (result) {
-      request.done(std::move(*result));
-    } else if (request.draws < kMaxIdDraws) {
-      request.order.id = generate_order_id();
-      ++request.draws;
-      redraws.push_back(std::move(request));
-    } else {
-      request.done(Error{ErrorCode::kUnavailable, "Could not assign a free order id; retry"});
-    }
-  }
-  if (redraws.empty()) return;
-  std::lock_guard lock(mutex_);
-  for (auto& request : redraws) queue_.push_back(std::move(request));
+  auto answers = orders_.create_validated(std::move(orders), deadline);
+  for (std::size_t i = 0; i < group.size(); ++i) group[i].done(std::move(answers[i]));
 }
 
 }  // namespace orderstream

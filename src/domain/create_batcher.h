@@ -2,6 +2,7 @@
 // commits whatever has queued in one transaction (up to kMaxBatch), then answers each. While a
 // commit (and its fsync) runs, the next group forms, so the cost of a commit is shared by every
 // call that arrived during the previous one, and each call is still answered only once committed.
+// What each call answers is OrderService::create_validated's rule, the one every create follows.
 #pragma once
 
 #include <condition_variable>
@@ -40,8 +41,6 @@ class CreateBatcher {
  private:
   struct Request {
     NewOrder order;
-    bool id_was_drawn = false;
-    int draws = 0;
     Done done;
     Deadline deadline;
   };

@@ -58,33 +58,61 @@ OrderService::OrderService(OrderStore& store, EventPublisher& publisher, Clock n
 
 Result<Order> OrderService::create_order(NewOrder request, const Deadline& deadline) {
   if (auto invalid = invalid_order_error(request)) return std::move(*invalid);
-  const bool draw_id = request.id.empty();
-  for (int draw = 0; draw < kMaxIdDraws; ++draw) {
-    if (draw_id) request.id = generate_order_id();
-    auto outcomes = create_orders({request}, deadline);
-    if (!outcomes) return outcomes.error();
-    if (auto result = resolve_create(request, draw_id, std::move(outcomes->front()))) {
-      return std::move(*result);
-    }
-  }
-  return Error{ErrorCode::kUnavailable, "Could not assign a free order id; retry"};
+  std::vector<NewOrder> one;
+  one.push_back(std::move(request));
+  return std::move(create_validated(std::move(one), deadline).front());
 }
 
-std::optional<Result<Order>> OrderService::resolve_create(const NewOrder& request,
-                                                          bool id_was_drawn,
-                                                          CreateOutcome outcome) {
-  // A drawn id that is taken is a collision, never a retry, whatever the stored content.
-  if (id_was_drawn && outcome.kind != CreateOutcome::Kind::kCreated) return std::nullopt;
-  switch (outcome.kind) {
-    case CreateOutcome::Kind::kCreated:
-    case CreateOutcome::Kind::kExisting:
-      return Result<Order>(std::move(outcome.order));
-    case CreateOutcome::Kind::kConflict:
-      break;
+std::vector<Result<Order>> OrderService::create_validated(std::vector<NewOrder> requests,
+                                                          const Deadline& deadline) {
+  std::vector<std::optional<Result<Order>>> answers(requests.size());
+  std::vector<bool> drawn(requests.size());
+  std::vector<std::size_t> open;  // requests still without an answer, in order
+  open.reserve(requests.size());
+  for (std::size_t i = 0; i < requests.size(); ++i) {
+    drawn[i] = requests[i].id.empty();
+    open.push_back(i);
   }
-  return Result<Order>(
-      Error{ErrorCode::kAlreadyExists,
-            "Order " + request.id + " already exists with a different customer_id or total"});
+  for (int draw = 0; draw < kMaxIdDraws && !open.empty(); ++draw) {
+    std::vector<NewOrder> batch;
+    batch.reserve(open.size());
+    for (const std::size_t i : open) {
+      if (drawn[i]) {
+        requests[i].id = generate_order_id();
+        batch.push_back(requests[i]);  // kept for a redraw, however unlikely
+      } else {
+        batch.push_back(std::move(requests[i]));  // answered by this commit, whatever it finds
+      }
+    }
+    auto outcomes = create_orders(std::move(batch), deadline);
+    if (!outcomes) {
+      for (const std::size_t i : open) answers[i] = outcomes.error();
+      open.clear();
+      break;
+    }
+    std::vector<std::size_t> collided;
+    for (std::size_t k = 0; k < open.size(); ++k) {
+      const std::size_t i = open[k];
+      CreateOutcome& outcome = outcomes.value()[k];
+      if (drawn[i] && outcome.kind != CreateOutcome::Kind::kCreated) {
+        collided.push_back(i);
+      } else if (outcome.kind == CreateOutcome::Kind::kConflict) {
+        answers[i] = Error{
+            ErrorCode::kAlreadyExists,
+            "Order " + outcome.order.id + " already exists with a different customer_id or total"};
+      } else {
+        answers[i] = std::move(outcome.order);
+      }
+    }
+    open = std::move(collided);
+  }
+  for (const std::size_t i : open) {
+    answers[i] = Error{ErrorCode::kUnavailable, "Could not assign a free order id; retry"};
+  }
+  std::vector<Result<Order>> results;
+  results.reserve(answers.size());
+  for (auto& answer : answers) results.push_back(std::move(*answer));
+  return results;
 }
 
 Result<std::vector<CreateOutcome>> OrderService::create_orders(std::vector<NewOrder> orders,

@@ -36,14 +36,18 @@ class OrderService {
   // Each call takes the caller's deadline (none: no bound but the store's own) and hands it to
   // every store call it makes; one that passes it answers kDeadlineExceeded.
 
-  // Validates, assigns an id when empty, persists. A retry with the same id and content returns
-  // the stored order; other content under that id is ALREADY_EXISTS.
+  // Validates the order, then creates it by the rule of create_validated().
   Result<Order> create_order(NewOrder request, const Deadline& deadline = {});
 
-  // What a create of `request` answers, given the store's outcome for it. An id the server drew
-  // (`id_was_drawn`) that turns out taken answers nullopt: draw another and try again.
-  static std::optional<Result<Order>> resolve_create(const NewOrder& request, bool id_was_drawn,
-                                                     CreateOutcome outcome);
+  // The create rule, for orders already validated; one answer per request, in order. Persists
+  // them in one transaction, an empty id replaced by a server-drawn one, then answers each: the
+  // order when it was created or already existed with the same content (a retry is safe),
+  // ALREADY_EXISTS when its id holds other content. A drawn id that turns out taken is a
+  // collision, never a retry: it is drawn again and committed in a further transaction, at most
+  // kMaxIdDraws draws in all. CreateOrder's group commit (CreateBatcher) calls this with every
+  // create that queued, create_order with one.
+  std::vector<Result<Order>> create_validated(std::vector<NewOrder> requests,
+                                              const Deadline& deadline = {});
 
   // Persists already validated orders in one transaction (ids assigned where empty) and
   // publishes a CREATED event for each new one. One outcome per input, in order.

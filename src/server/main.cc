@@ -1,6 +1,8 @@
 // orderstream-server: the order service on an embedded SQLite file or a PostgreSQL database.
 // Wiring only: flags, the store, the event hub, the domain service and the gRPC server, then a
-// wait for SIGINT/SIGTERM (shut down) and SIGHUP (reload the TLS certificate).
+// wait for SIGINT/SIGTERM (shut down) and SIGHUP (reload the TLS certificate). The benchmark
+// server, orderstream-bench-server, is this file with its own extra services
+// (server/extra_services.h).
 #include <pthread.h>
 #include <signal.h>
 
@@ -31,6 +33,7 @@
 #include "observability/call_interceptor.h"
 #include "observability/metered_order_store.h"
 #include "observability/metrics_endpoint.h"
+#include "server/extra_services.h"
 #include "storage/order_store_factory.h"
 #include "storage/pg_change_feed.h"
 #include "transport/library_logs.h"
@@ -163,9 +166,6 @@ int main(int argc, char** argv) {
                  "network threads (needs CAP_SYS_NICE; 0: none)")
       ->capture_default_str()
       ->check(CLI::Range(0, 19));
-  app.add_flag("--bench-transport", server_options.bench_transport,
-               "also serve orderstream.bench.TransportBench, the no-database ceiling that "
-               "orderstream-bench measures (off in production)");
   app.add_option("--keepalive-time-ms", server_options.keepalive_time_ms,
                  "ping a connection idle this long, to find peers that vanished without closing")
       ->capture_default_str()
@@ -238,6 +238,7 @@ int main(int argc, char** argv) {
   app.add_flag("--insecure", insecure,
                "allow a listen address reachable from other hosts without TLS or without "
                "caller authentication (refused otherwise)");
+  add_extra_services(app, server_options);
   app.add_option("--port-file", port_file,
                  "write the bound port to this file once serving (for scripts and tests)");
   std::string log_format = "text";
@@ -312,7 +313,7 @@ int main(int argc, char** argv) {
     const auto registry = std::make_shared<prometheus::Registry>();
     std::vector<std::string> services = {"ecommerce.orders.OrderService", "grpc.health.v1.Health",
                                          "grpc.reflection.v1alpha.ServerReflection"};
-    if (server_options.bench_transport) services.push_back("orderstream.bench.TransportBench");
+    for (auto& name : extra_service_names(server_options)) services.push_back(std::move(name));
     const auto calls = std::make_shared<observability::CallInterceptorFactory>(*registry, services);
     server_options.interceptors.push_back(calls);
     const std::unique_ptr<OrderStore> store =

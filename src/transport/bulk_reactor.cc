@@ -86,6 +86,7 @@ void BulkReactor::OnReadDone(bool ok) {
   // client gets small prompt commits and a fast one large efficient ones.
   if (pending_.size() >= context_.imports.batch_limit()) {
     reading_paused_ = true;  // resumed by on_committed
+    lease_.set_full(true);
   } else {
     StartRead(&read_buffer_);
   }
@@ -123,11 +124,11 @@ void BulkReactor::on_committed(Result<std::vector<CreateOutcome>> outcomes) {
       spare_.push_back(NewOrder{std::move(outcome.order.id), std::move(outcome.order.customer_id)});
     }
   }
-  context_.counters.orders_imported.add(
-      static_cast<int64_t>(tally_.successes() - successes_before));
+  context_.counters.orders_imported.add(tally_.successes() - successes_before);
   commit_locked();
   if (reading_paused_ && pending_.size() < context_.imports.batch_limit()) {
     reading_paused_ = false;
+    lease_.set_full(false);
     StartRead(&read_buffer_);
   }
   maybe_respond_locked();

@@ -51,7 +51,7 @@ class BulkReactor final : public ManagedStream<BulkReactor, BulkStream> {
 
   ::ecommerce::orders::BulkProcessResult* const result_;
   const Deadline deadline_;
-  const ImportBudget::Lease lease_;  // counts this import in the budget's share until destroyed
+  ImportBudget::Lease lease_;  // counts this import in the budget's share until destroyed
 
   grpc::ByteBuffer read_buffer_;        // the message as received
   ::ecommerce::orders::Order request_;  // read_buffer_ parsed

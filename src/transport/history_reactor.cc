@@ -45,7 +45,7 @@ HistoryReactor* HistoryReactor::start(ReactorContext context, StreamGrant grant,
 
 HistoryReactor::HistoryReactor(ReactorContext context, StreamGrant grant,
                                const ::ecommerce::orders::UserID& request, Deadline deadline)
-    : ManagedStream(context, std::move(grant)),
+    : WritingStream(context, std::move(grant)),
       customer_id_(request.id()),
       deadline_(deadline),
       range_(EventRange::of_customer(customer_id_)
@@ -98,16 +98,6 @@ void HistoryReactor::write_next_locked() {
   StartWrite(&message_, coalesced_write_options(first_write_, !buffered_.empty()));
   first_write_ = false;
   fetch_locked();
-}
-
-void HistoryReactor::OnWriteDone(bool ok) {
-  std::lock_guard lock(mutex_);
-  write_in_flight_ = false;
-  if (!ok) {
-    write_failed_locked();
-    return;
-  }
-  write_next_locked();
 }
 
 }  // namespace orderstream::transport

@@ -18,21 +18,19 @@
 
 namespace orderstream::transport {
 
-class HistoryReactor final
-    : public ManagedStream<HistoryReactor,
-                           grpc::ServerWriteReactor<::ecommerce::orders::OrderEvent>> {
+using HistoryStream = grpc::ServerWriteReactor<::ecommerce::orders::OrderEvent>;
+
+class HistoryReactor final : public WritingStream<HistoryReactor, HistoryStream> {
  public:
   // Starts the reactor for the request's bytes (parsed here: transport/request_parsing.h); gRPC
   // owns it from the returned pointer until OnDone. Every page's read is bounded by `deadline`.
   static HistoryReactor* start(ReactorContext context, StreamGrant grant,
                                const grpc::ByteBuffer& request, Deadline deadline = {});
 
-  void OnWriteDone(bool ok) override;
-
  private:
   friend class RefCounted<HistoryReactor>;
-  friend class ManagedStream<HistoryReactor,
-                             grpc::ServerWriteReactor<::ecommerce::orders::OrderEvent>>;
+  friend class ManagedStream<HistoryReactor, HistoryStream>;
+  friend class WritingStream<HistoryReactor, HistoryStream>;
   HistoryReactor(ReactorContext context, StreamGrant grant,
                  const ::ecommerce::orders::UserID& request, Deadline deadline);
   ~HistoryReactor() override = default;
@@ -54,7 +52,6 @@ class HistoryReactor final
   bool first_page_ = true;
   bool fetch_in_flight_ = false;
   bool exhausted_ = false;
-  bool write_in_flight_ = false;
   bool first_write_ = true;
   ::ecommerce::orders::OrderEvent message_;  // borrowed by gRPC until OnWriteDone
 };

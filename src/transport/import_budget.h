@@ -33,18 +33,26 @@ class ImportBudget {
     Lease(const Lease&) = delete;
     Lease& operator=(const Lease&) = delete;
 
+    // The import stopped reading because its next batch is full (true), or reads again (false).
+    void set_full(bool full);
+
    private:
     ImportBudget& budget_;
+    bool full_ = false;
   };
 
   // The largest batch an import may form now.
   std::size_t batch_limit() const;
   std::size_t active() const { return active_.load(std::memory_order_relaxed); }
+  // Imports whose next batch is full, waiting for their current commit: those the database
+  // holds back.
+  std::size_t full() const { return full_.load(std::memory_order_relaxed); }
   std::size_t orders() const { return orders_; }
 
  private:
   const std::size_t orders_;
   std::atomic<std::size_t> active_{0};
+  std::atomic<std::size_t> full_{0};
 };
 
 }  // namespace orderstream::transport

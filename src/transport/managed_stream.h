@@ -8,6 +8,8 @@
 //   void on_finish_locked();  // drop buffered data when the stream finishes (mutex held)
 //   void on_done();           // release outside resources (e.g. hub subscriptions) in OnDone
 //   static grpc::Status shutting_down();  // the status a shutdown ends the stream with
+//
+// Reactors that write derive from WritingStream, below: one write in flight and its OnWriteDone.
 #pragma once
 
 #include <grpcpp/grpcpp.h>
@@ -89,6 +91,30 @@ class ManagedStream : public GrpcReactor, public RegisteredStream, public RefCou
 
  private:
   Derived& self() { return static_cast<Derived&>(*this); }
+};
+
+// A ManagedStream that writes, one write in flight: a failed write finishes the stream, a
+// completed one lets the next start. Derived defines, privately with this class as a friend:
+//   void write_next_locked();  // starts the next write if one is ready and none is in flight
+template <typename Derived, typename GrpcReactor>
+class WritingStream : public ManagedStream<Derived, GrpcReactor> {
+ public:
+  void OnWriteDone(bool ok) override {
+    std::lock_guard lock(this->mutex_);
+    write_in_flight_ = false;
+    if (!ok) {
+      this->write_failed_locked();
+      return;
+    }
+    static_cast<Derived&>(*this).write_next_locked();
+  }
+
+ protected:
+  WritingStream(ReactorContext context, StreamGrant grant)
+      : ManagedStream<Derived, GrpcReactor>(context, std::move(grant)) {}
+  ~WritingStream() = default;
+
+  bool write_in_flight_ = false;  // guarded by mutex_; set where write_next_locked writes
 };
 
 }  // namespace orderstream::transport

@@ -52,8 +52,7 @@ OrderServer::OrderServer(ServerOptions options, OrderService& orders, EventHub& 
       admission_(options_.limits.streams_per_connection, options_.limits.streams_per_customer),
       service_(ReactorContext{orders, creates_, hub, executor_, streams_, imports_, counters_,
                               options_.limits},
-               authenticator_, admission_),
-      bench_service_(hub, executor_) {
+               authenticator_, admission_) {
   std::shared_ptr<grpc::ServerCredentials> credentials = grpc::InsecureServerCredentials();
   if (options_.tls) {
     try {
@@ -88,7 +87,10 @@ OrderServer::OrderServer(ServerOptions options, OrderService& orders, EventHub& 
     builder.experimental().SetInterceptorCreators(std::move(creators));
   }
   builder.RegisterService(&service_);
-  if (options_.bench_transport) builder.RegisterService(&bench_service_);
+  for (const auto& make_service : options_.extra_services) {
+    extra_services_.push_back(make_service(hub, executor_));
+    builder.RegisterService(extra_services_.back().get());
+  }
   server_ = builder.BuildAndStart();
   if (!server_ || port_ == 0) {
     executor_.shutdown();

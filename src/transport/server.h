@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -26,7 +27,6 @@
 #include "transport/order_service_impl.h"
 #include "transport/stream_admission.h"
 #include "transport/stream_registry.h"
-#include "transport/transport_bench_service.h"
 #include "transport/transport_counters.h"
 
 namespace orderstream::transport {
@@ -43,7 +43,6 @@ struct ServerOptions {
   std::size_t import_buffer_orders = ImportBudget::kDefaultOrders;
   // Nice levels by which the database threads run ahead of gRPC's (common/thread_priority.h).
   int thread_priority_boost = 0;
-  bool bench_transport = false;  // also serve orderstream.bench.TransportBench (benchmarks only)
   // A connection idle this long is pinged; no answer within the timeout closes it and cancels its
   // streams, which frees the streams of a peer that vanished without closing.
   int keepalive_time_ms = 30'000;
@@ -51,6 +50,12 @@ struct ServerOptions {
   // Run on every call in this order (metrics, the per-call log line); shared so that options
   // stay copyable and the caller may keep a handle on them.
   std::vector<std::shared_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
+  // Services served beside the order service, each made once the server's executor exists. The
+  // production orderstream-server adds none; the benchmark server adds TransportBench
+  // (src/server/extra_services.h).
+  using ServiceFactory =
+      std::function<std::unique_ptr<grpc::Service>(EventHub& hub, Executor& executor)>;
+  std::vector<ServiceFactory> extra_services;
 };
 
 class OrderServer {
@@ -68,6 +73,7 @@ class OrderServer {
   std::size_t active_streams() const { return streams_.active(); }
   std::size_t active_imports() const { return imports_.active(); }
   const TransportCounters& counters() const { return counters_; }
+  std::size_t full_imports() const { return imports_.full(); }  // see ImportBudget::full
 
   // Health of every service (the server's "" and the order service): SERVING while the storage
   // can be reached, NOT_SERVING while it cannot, so that a load balancer sends calls to another
@@ -93,8 +99,8 @@ class OrderServer {
   CallAuthenticator authenticator_;
   StreamAdmission admission_;
   OrderServiceImpl service_;
-  TransportBenchService bench_service_;
-  std::unique_ptr<CertificateReloader> certificates_;  // null: plaintext; outlives server_
+  std::vector<std::unique_ptr<grpc::Service>> extra_services_;  // outlive server_
+  std::unique_ptr<CertificateReloader> certificates_;           // null: plaintext; outlives server_
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
   bool shut_down_ = false;

@@ -2,8 +2,10 @@
 // them, so that a benchmark measures in the same run what gRPC alone carries on the machine. Its
 // reactors follow the real ones' flow (one write in flight, the same write coalescing, one read
 // in flight) and produce or drop messages in memory. Publish feeds the real event hub, so that
-// the real watch streams carry synthetic updates without a commit. Registered only with
-// --bench-transport.
+// the real watch streams carry synthetic updates without a commit. Since any client could then
+// publish arbitrary updates to watchers, it lives in a library of its own
+// (orderstream_transport_bench) that only the benchmark server, orderstream-bench-server, links
+// and serves with --bench-transport; the production orderstream-server cannot serve it.
 #pragma once
 
 #include <grpcpp/grpcpp.h>

@@ -21,7 +21,7 @@ WatchReactor* WatchReactor::start(ReactorContext context, StreamGrant grant) {
 }
 
 WatchReactor::WatchReactor(ReactorContext context, StreamGrant grant)
-    : ManagedStream(context, std::move(grant)),
+    : WritingStream(context, std::move(grant)),
       queue_(&context_.counters.watch),
       requests_(context.limits.watch_requests_per_second, context.limits.watch_request_burst) {}
 
@@ -205,16 +205,6 @@ void WatchReactor::write_next_locked() {
   // A backlog (a burst of updates, a slow reader) leaves in coalesced writes.
   StartWrite(&message_, coalesced_write_options(first_write_, queue_.has_pending()));
   first_write_ = false;
-}
-
-void WatchReactor::OnWriteDone(bool ok) {
-  std::lock_guard lock(mutex_);
-  write_in_flight_ = false;
-  if (!ok) {
-    write_failed_locked();
-    return;
-  }
-  write_next_locked();
 }
 
 void WatchReactor::on_done() {

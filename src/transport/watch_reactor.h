@@ -39,17 +39,17 @@ namespace orderstream::transport {
 // does not parse ends the stream with INVALID_ARGUMENT instead of looking like a half-close.
 using WatchStream = grpc::ServerBidiReactor<grpc::ByteBuffer, ::ecommerce::orders::OrderUpdate>;
 
-class WatchReactor final : public ManagedStream<WatchReactor, WatchStream>, public EventSubscriber {
+class WatchReactor final : public WritingStream<WatchReactor, WatchStream>, public EventSubscriber {
  public:
   static WatchReactor* start(ReactorContext context, StreamGrant grant);
 
   void OnReadDone(bool ok) override;
-  void OnWriteDone(bool ok) override;
   void on_event(const OrderEvent& event, void* tag) override;
 
  private:
   friend class RefCounted<WatchReactor>;
   friend class ManagedStream<WatchReactor, WatchStream>;
+  friend class WritingStream<WatchReactor, WatchStream>;
   WatchReactor(ReactorContext context, StreamGrant grant);
   ~WatchReactor() override = default;
 
@@ -78,7 +78,6 @@ class WatchReactor final : public ManagedStream<WatchReactor, WatchStream>, publ
   // This stream as the hub holds it: one reference shared by all its subscriptions (the hub
   // hands each delivery the order's slot as its tag). Dropped in on_done.
   std::shared_ptr<EventSubscriber> as_subscriber_;
-  bool write_in_flight_ = false;
   bool first_write_ = true;
   ::ecommerce::orders::OrderUpdate message_;  // borrowed by gRPC until OnWriteDone
 };

@@ -60,7 +60,8 @@ CommandResult run_bench(const std::vector<std::string>& args) {
 }
 
 TEST(BenchSmokeTest, AllRunsEveryScenarioAndReportsWhatItMeasured) {
-  ServerProcess server({"--bench-transport"});
+  ServerProcess server(ServerProcessOptions{.extra_args = {"--bench-transport"}, .db = {}},
+                       ORDERSTREAM_BENCH_SERVER_BIN);
   const std::string tsv = server.directory() + "/all.tsv";
   const auto result = run_bench({"all",
                                  "--target",

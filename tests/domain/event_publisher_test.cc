@@ -6,16 +6,12 @@
 #include <string>
 #include <vector>
 
+#include "support/test_doubles.h"
+
 namespace orderstream {
 namespace {
 
-class RecordingPublisher : public EventPublisher {
- public:
-  void publish(std::span<const OrderEvent> events) override {
-    calls.emplace_back(events.begin(), events.end());
-  }
-  std::vector<std::vector<OrderEvent>> calls;
-};
+using testing::RecordingPublisher;
 
 CreateOutcome outcome_for(const std::string& order_id, int64_t sequence, CreateOutcome::Kind kind) {
   return CreateOutcome{kind, Order{order_id, "alice", 1.0f, OrderStatus::kCreated, 100 + sequence,

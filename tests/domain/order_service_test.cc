@@ -20,6 +20,7 @@
 #include "domain/order_store.h"
 #include "domain/storage_error.h"
 #include "in_memory_order_store.h"
+#include "support/test_doubles.h"
 
 namespace orderstream {
 namespace {
@@ -88,49 +89,10 @@ class CollidingOrderStore : public InMemoryOrderStore {
   NewOrder taken_by_;
 };
 
-// Every call fails the way a broken database does, with detail that must stay in the server log.
-constexpr std::string_view kSecretDetail =
-    "SQLITE_BUSY: database is locked: UPDATE orders SET status=? at /var/lib/orderstream/db";
-
-class FailingOrderStore : public OrderStore {
- public:
-  explicit FailingOrderStore(bool transient) : transient_(transient) {}
-
-  std::vector<CreateOutcome> do_create_orders(std::vector<NewOrder>, int64_t,
-                                              const Deadline&) override {
-    fail();
-  }
-  StatusChangeOutcome do_compare_and_set_status(std::string_view, OrderStatus, OrderStatus, int64_t,
-                                                const Deadline&) override {
-    fail();
-  }
-  std::optional<Order> do_find_order(std::string_view, const Deadline&) override { fail(); }
-  std::vector<OrderEvent> do_customer_events(const EventRange&, const Deadline&) override {
-    fail();
-  }
-  std::vector<OrderEvent> do_events_after(int64_t, std::size_t, const Deadline&) override {
-    fail();
-  }
-
- private:
-  [[noreturn]] void fail() { throw StorageError(std::string(kSecretDetail), transient_); }
-  bool transient_;
-};
-
-class RecordingPublisher : public EventPublisher {
- public:
-  void publish(std::span<const OrderEvent> events) override {
-    calls.emplace_back(events.begin(), events.end());
-  }
-
-  std::vector<OrderEvent> all_events() const {
-    std::vector<OrderEvent> all;
-    for (const auto& call : calls) all.insert(all.end(), call.begin(), call.end());
-    return all;
-  }
-
-  std::vector<std::vector<OrderEvent>> calls;  // one entry per publish()
-};
+using testing::FailingOrderStore;
+using testing::kStorageFailureDetail;
+using testing::kStorageFailureLeaks;
+using testing::RecordingPublisher;
 
 // A clock that moves 10 ms forward on every read, starting at 1,000.
 class StepClock {
@@ -745,7 +707,7 @@ class OrderServiceStorageFailureTest : public ::testing::TestWithParam<StorageFa
     EXPECT_EQ(result.error().code, GetParam().expected);
     const std::string& message = result.error().message;
     EXPECT_FALSE(message.empty());
-    for (std::string_view leak : {"SQLITE", "locked", "UPDATE", "/var/", "orders SET"}) {
+    for (std::string_view leak : kStorageFailureLeaks) {
       EXPECT_FALSE(contains(message, leak)) << "message leaks '" << leak << "': " << message;
     }
     EXPECT_TRUE(publisher_.calls.empty());
@@ -797,7 +759,7 @@ class FailingWriteOrderStore : public InMemoryOrderStore {
  public:
   StatusChangeOutcome do_compare_and_set_status(std::string_view, OrderStatus, OrderStatus, int64_t,
                                                 const Deadline&) override {
-    throw StorageError(std::string(kSecretDetail), /*transient=*/true);
+    throw StorageError(std::string(kStorageFailureDetail), /*transient=*/true);
   }
 };
 

@@ -163,7 +163,7 @@ TEST_P(CrashTest, KillDuringUnaryBurstLosesNoAcknowledgedCreateOrStatusChange) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, CrashTest, ::testing::ValuesIn(available_test_stores()),
-                         [](const auto& info) { return info.param; });
+                         [](const auto& param_info) { return param_info.param; });
 
 }  // namespace
 }  // namespace orderstream::testing

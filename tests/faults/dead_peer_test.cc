@@ -137,7 +137,7 @@ TEST_P(DeadPeerTest, SilentlyDroppedNetworkIsFreedWithinTheKeepaliveTime) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, DeadPeerTest, ::testing::ValuesIn(available_test_stores()),
-                         [](const auto& info) { return info.param; });
+                         [](const auto& param_info) { return param_info.param; });
 
 }  // namespace
 }  // namespace orderstream::testing

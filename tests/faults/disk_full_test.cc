@@ -44,7 +44,7 @@ class ScopedTmpfs {
   std::size_t free_bytes() const {
     struct statvfs stats {};
     statvfs(path_.c_str(), &stats);
-    return static_cast<std::size_t>(stats.f_bavail) * stats.f_frsize;
+    return stats.f_bavail * stats.f_frsize;
   }
 
  private:

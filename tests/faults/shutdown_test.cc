@@ -322,7 +322,7 @@ TEST_P(ShutdownTest, SigtermUnderLoadEndsEveryStreamWithAStatusAndExitsZero) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, ShutdownTest, ::testing::ValuesIn(available_test_stores()),
-                         [](const auto& info) { return info.param; });
+                         [](const auto& param_info) { return param_info.param; });
 
 }  // namespace
 }  // namespace orderstream::testing

@@ -306,7 +306,7 @@ TEST_P(SoakTest, ThousandWatchersUnderMixedLoadStayFlatAndEndCurrent) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, SoakTest, ::testing::ValuesIn(available_test_stores()),
-                         [](const auto& info) { return info.param; });
+                         [](const auto& param_info) { return param_info.param; });
 
 }  // namespace
 }  // namespace orderstream::testing

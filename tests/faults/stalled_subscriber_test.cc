@@ -163,7 +163,7 @@ TEST_P(StalledSubscriberTest, StaysBoundedAndThenGetsTheLatestStatusOfEachOrder)
 
 INSTANTIATE_TEST_SUITE_P(Stores, StalledSubscriberTest,
                          ::testing::ValuesIn(available_test_stores()),
-                         [](const auto& info) { return info.param; });
+                         [](const auto& param_info) { return param_info.param; });
 
 }  // namespace
 }  // namespace orderstream::testing

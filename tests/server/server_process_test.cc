@@ -151,6 +151,16 @@ TEST(ServerProcessTest, PortInUseIsAClearStartupError) {
   EXPECT_NE(result.err.find("cannot listen on " + first.target()), std::string::npos) << result.err;
 }
 
+// TransportBench lets any client publish updates to watchers: only orderstream-bench-server links
+// it, so the production binary does not even know the flag.
+TEST(ServerProcessTest, TheProductionServerHasNoBenchmarkService) {
+  const auto refused = run_command({ORDERSTREAM_SERVER_BIN, "--bench-transport", "--listen",
+                                    "127.0.0.1:0", "--db", "/nonexistent/orders.db"},
+                                   "", 20000);
+  EXPECT_NE(refused.exit_code, 0);
+  EXPECT_NE(refused.err.find("--bench-transport"), std::string::npos) << refused.err;
+}
+
 TEST(ServerProcessTest, ImportBufferFlagIsTakenAndCheckedAtStartup) {
   ServerProcess server({"--import-buffer-orders", "4096"});
   auto stub = health::Health::NewStub(channel_to(server));

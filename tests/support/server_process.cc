@@ -44,10 +44,11 @@ std::vector<char*> c_argv(std::vector<std::string>& args) {
 ServerProcess::ServerProcess(std::vector<std::string> extra_args)
     : ServerProcess(ServerProcessOptions{.extra_args = std::move(extra_args), .db = {}}) {}
 
-ServerProcess::ServerProcess(ServerProcessOptions options)
+ServerProcess::ServerProcess(ServerProcessOptions options, std::string binary)
     : dir_(make_temp_dir()), db_(options.db.empty() ? dir_ + "/orders.db" : options.db) {
   const std::string port_file = dir_ + "/port";
-  std::vector<std::string> args = {ORDERSTREAM_SERVER_BIN, "--db", db_, "--port-file", port_file};
+  if (binary.empty()) binary = ORDERSTREAM_SERVER_BIN;
+  std::vector<std::string> args = {binary, "--db", db_, "--port-file", port_file};
   // A test may listen elsewhere (each flag may be given once); the port is read back either way.
   if (std::find(options.extra_args.begin(), options.extra_args.end(), "--listen") ==
       options.extra_args.end()) {

@@ -25,7 +25,8 @@ class ServerProcess {
   // It listens on 127.0.0.1:0 unless `extra_args` has a --listen of its own; target() is
   // 127.0.0.1 and the bound port either way.
   explicit ServerProcess(std::vector<std::string> extra_args = {});
-  explicit ServerProcess(ServerProcessOptions options);
+  // `binary`: empty runs orderstream-server; the bench tests run orderstream-bench-server.
+  explicit ServerProcess(ServerProcessOptions options, std::string binary = "");
   ~ServerProcess();  // SIGTERM, then SIGKILL after 10 s; removes the temporary directory
   ServerProcess(const ServerProcess&) = delete;
   ServerProcess& operator=(const ServerProcess&) = delete;

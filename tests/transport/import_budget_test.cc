@@ -6,8 +6,9 @@
 
 #include <algorithm>
 #include <atomic>
-#include <functional>
+#include <condition_variable>
 #include <memory>
+#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -41,22 +42,22 @@ TEST(ImportBudgetTest, ABatchNeverShrinksBelowTheMinimum) {
   EXPECT_EQ(ImportBudget(10).orders(), ImportBudget::kMinBatch);
 }
 
-// The real store, made slow so that a fast client always fills its batch while a commit runs, and
-// watched: the largest batch any import committed.
-class SlowRecordingStore : public OrderStore {
+// The real store, watched (the largest batch any import committed) and with a gate: while it is
+// held, every commit waits, so the test decides when commits end instead of a clock.
+class GatedRecordingStore : public OrderStore {
  public:
-  explicit SlowRecordingStore(OrderStore& store) : store_(store) {}
+  explicit GatedRecordingStore(OrderStore& store) : store_(store) {}
 
   std::vector<CreateOutcome> do_create_orders(std::vector<NewOrder> orders, int64_t now_ms,
                                               const Deadline&) override {
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    {
+      std::unique_lock lock(mutex_);
+      opened_.wait(lock, [this] { return !held_; });
+    }
     std::size_t seen = largest_.load();
     while (orders.size() > seen && !largest_.compare_exchange_weak(seen, orders.size())) {
     }
-    const std::size_t count = orders.size();
-    auto outcomes = store_.create_orders(std::move(orders), now_ms);
-    committed_ += count;
-    return outcomes;
+    return store_.create_orders(std::move(orders), now_ms);
   }
   StatusChangeOutcome do_compare_and_set_status(std::string_view id, OrderStatus expected,
                                                 OrderStatus to, int64_t now_ms,
@@ -75,12 +76,25 @@ class SlowRecordingStore : public OrderStore {
   }
 
   std::size_t take_largest_batch() { return largest_.exchange(0); }
-  std::size_t committed() const { return committed_.load(); }
+
+  void hold() {
+    std::lock_guard lock(mutex_);
+    held_ = true;
+  }
+  void release() {
+    {
+      std::lock_guard lock(mutex_);
+      held_ = false;
+    }
+    opened_.notify_all();
+  }
 
  private:
   OrderStore& store_;
   std::atomic<std::size_t> largest_{0};
-  std::atomic<std::size_t> committed_{0};
+  std::mutex mutex_;
+  std::condition_variable opened_;
+  bool held_ = false;
 };
 
 class ImportBudgetServerTest : public ServerFixture {
@@ -91,7 +105,7 @@ class ImportBudgetServerTest : public ServerFixture {
     options.import_buffer_orders = kBudget;
   }
   OrderStore& service_store() override {
-    recording_ = std::make_unique<SlowRecordingStore>(*store_);
+    recording_ = std::make_unique<GatedRecordingStore>(*store_);
     return *recording_;
   }
 
@@ -109,9 +123,7 @@ class ImportBudgetServerTest : public ServerFixture {
     return import;
   }
 
-  // Sends `count` orders; with `before_half_close`, waits for it before ending the stream.
-  static void send(Import& import, const std::string& prefix, int count,
-                   const std::function<void()>& before_half_close = {}) {
+  static void send(Import& import, const std::string& prefix, int count) {
     pb::Order order;
     order.set_customer_id("importer");
     order.set_total(1.0f);
@@ -119,53 +131,56 @@ class ImportBudgetServerTest : public ServerFixture {
       order.set_order_id(prefix + std::to_string(i));
       if (!import.writer->Write(order)) break;
     }
-    if (before_half_close) before_half_close();
     import.writer->WritesDone();
     import.status = import.writer->Finish();
   }
 
-  std::unique_ptr<SlowRecordingStore> recording_;
+  std::unique_ptr<GatedRecordingStore> recording_;
 };
 
+// With commits held, each import commits its first order and reads on until its next batch is
+// full, then stops reading; the test releases the commits only once every import stopped, so the
+// next batch of each is exactly its limit, whatever the machine's speed. Each import sends just
+// that much, so no batch forms after one of them ended and the others' share grew.
 TEST_F(ImportBudgetServerTest, ConcurrentImportsBatchWithinTheirShare) {
   constexpr int kImports = 4;
-  constexpr int kOrdersEach = 6000;
+  constexpr int kOrdersEach = 1 + static_cast<int>(kBudget / kImports);
   std::vector<std::unique_ptr<Import>> imports;
   for (int i = 0; i < kImports; ++i) imports.push_back(open_import());
   // Every import is counted before any order flows, so every batch was formed under the share.
   ASSERT_TRUE(eventually([&] { return server_->active_imports() == kImports; }));
 
-  // No import ends before every order of every import is committed: an import that ended
-  // early would leave the others a larger share for their last batches.
-  const auto all_committed = [&] {
-    EXPECT_TRUE(eventually([&] { return recording_->committed() == kImports * kOrdersEach; },
-                           std::chrono::seconds(60)));
-  };
+  recording_->hold();
   std::vector<std::thread> senders;
   for (int i = 0; i < kImports; ++i) {
-    senders.emplace_back(send, std::ref(*imports[i]), "C" + std::to_string(i) + "-", kOrdersEach,
-                         all_committed);
+    senders.emplace_back(send, std::ref(*imports[i]), "C" + std::to_string(i) + "-", kOrdersEach);
   }
+  const bool all_full = eventually([&] { return server_->full_imports() == kImports; });
+  recording_->release();
   for (auto& sender : senders) sender.join();
+  ASSERT_TRUE(all_full);
 
   for (const auto& import : imports) {
     ASSERT_TRUE(import->status.ok()) << import->status.error_message();
     EXPECT_EQ(import->result.success_count(), kOrdersEach);
     EXPECT_EQ(import->result.failure_count(), 0);
   }
-  EXPECT_LE(recording_->take_largest_batch(), kBudget / kImports);
+  EXPECT_EQ(recording_->take_largest_batch(), kBudget / kImports);
   EXPECT_TRUE(eventually([&] { return server_->active_imports() == 0; }));
 }
 
+// The same with one import: it batches up to the whole budget, not a share.
 TEST_F(ImportBudgetServerTest, ALoneImportGetsTheWholeBudget) {
   auto import = open_import();
-  send(*import, "L-", 12000);
+  recording_->hold();
+  std::thread sender(send, std::ref(*import), "L-", 12000);
+  const bool full = eventually([&] { return server_->full_imports() == 1; });
+  recording_->release();
+  sender.join();
+  ASSERT_TRUE(full);
   ASSERT_TRUE(import->status.ok()) << import->status.error_message();
   EXPECT_EQ(import->result.success_count(), 12000);
-  // 50 ms per commit: far more than a quarter of the budget arrives meanwhile.
-  const std::size_t largest = recording_->take_largest_batch();
-  EXPECT_GT(largest, kBudget / 4);
-  EXPECT_LE(largest, kBudget);
+  EXPECT_EQ(recording_->take_largest_batch(), kBudget);
 }
 
 }  // namespace

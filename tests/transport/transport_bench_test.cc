@@ -1,7 +1,11 @@
 // orderstream.bench.TransportBench, the no-database ceilings orderstream-bench measures: served
-// only with --bench-transport, History streams synthetic events, and Publish reaches the real
-// watch streams through the event hub without a commit.
+// only when the server is given it as an extra service (the benchmark server's --bench-transport),
+// History streams synthetic events, and Publish reaches the real watch streams through the event
+// hub without a commit.
+#include <memory>
+
 #include "transport/server_fixture.h"
+#include "transport/transport_bench_service.h"
 #include "transport_bench.grpc.pb.h"
 
 namespace orderstream::testing {
@@ -11,7 +15,11 @@ namespace bench = ::orderstream::bench;
 
 class TransportBenchTest : public ServerFixture {
  protected:
-  void configure(transport::ServerOptions& options) override { options.bench_transport = true; }
+  void configure(transport::ServerOptions& options) override {
+    options.extra_services.push_back([](EventHub& hub, Executor& executor) {
+      return std::make_unique<transport::TransportBenchService>(hub, executor);
+    });
+  }
 
   grpc::Status publish(const std::string& order_id, const std::string& status, int64_t sequence) {
     auto stub = bench::TransportBench::NewStub(channel_);
@@ -68,7 +76,7 @@ TEST_F(TransportBenchTest, PublishOfAnUnknownStatusIsInvalidArgument) {
 
 using TransportBenchOffTest = ServerFixture;
 
-TEST_F(TransportBenchOffTest, NotServedWithoutTheFlag) {
+TEST_F(TransportBenchOffTest, NotServedByDefault) {
   auto stub = bench::TransportBench::NewStub(channel_);
   pb::OrderUpdate update;
   update.set_order_id("P-3");
