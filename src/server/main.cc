@@ -285,7 +285,7 @@ int main(int argc, char** argv) {
     return kExitUsage;
   }
   if (!tokens_file.empty()) {
-    if (server_options.bench_transport) {
+    if (!server_options.extra_services.empty()) {
       std::fprintf(stderr,
                    "orderstream-server: --bench-transport serves without authentication and "
                    "cannot be combined with --tokens\n");
