@@ -197,8 +197,8 @@ TEST_P(WatchResumeRaceTest, AChangeCommittingDuringTheCatchUpIsSentExactlyOnceIn
 INSTANTIATE_TEST_SUITE_P(BeforeLookupAndAfterRead, WatchResumeRaceTest,
                          ::testing::Values(HookedStore::Point::kBeforeLookup,
                                            HookedStore::Point::kAfterEventsRead),
-                         [](const ::testing::TestParamInfo<HookedStore::Point>& info) {
-                           return std::string(info.param == HookedStore::Point::kBeforeLookup
+                         [](const ::testing::TestParamInfo<HookedStore::Point>& param_info) {
+                           return std::string(param_info.param == HookedStore::Point::kBeforeLookup
                                                   ? "CommitBeforeLookup"
                                                   : "CommitAfterRead");
                          });
