@@ -101,18 +101,7 @@ int run_follow(const ClientOptions& options, const HistoryArgs& args) {
       if (connection.deadline_passed()) return kExitOk;
       continue;
     }
-    if (!is_reconnectable(status)) return report_failed_call(status, false);
-    switch (connection.reconnect()) {
-      case Reconnector::Outcome::kConnected:
-        continue;
-      case Reconnector::Outcome::kDeadline:
-        return kExitOk;
-      case Reconnector::Outcome::kInterrupted:
-        return report_failed_call({grpc::StatusCode::CANCELLED, "Cancelled"}, true);
-      case Reconnector::Outcome::kGaveUp:
-        std::fprintf(stderr, "history: gave up after %d reconnects\n", connection.reconnects());
-        return report_failed_call(status, false);
-    }
+    if (auto exit_code = connection.resume_after("history", status)) return *exit_code;
   }
 }
 

@@ -4,6 +4,8 @@
 #include <cstdio>
 
 #include "cli/connection.h"
+#include "cli/console.h"
+#include "cli/exit_codes.h"
 
 namespace orderstream::cli {
 
@@ -65,6 +67,22 @@ Reconnector::Outcome Reconnector::reconnect() {
     }
     if (interrupt_.interrupted()) return Outcome::kInterrupted;
   }
+}
+
+std::optional<int> Reconnector::resume_after(const char* command, const grpc::Status& status) {
+  if (!is_reconnectable(status)) return report_failed_call(status, false);
+  switch (reconnect()) {
+    case Outcome::kConnected:
+      return std::nullopt;
+    case Outcome::kDeadline:
+      return kExitOk;
+    case Outcome::kInterrupted:
+      return report_failed_call({grpc::StatusCode::CANCELLED, "Cancelled"}, true);
+    case Outcome::kGaveUp:
+      std::fprintf(stderr, "%s: gave up after %d reconnects\n", command, reconnects_);
+      return report_failed_call(status, false);
+  }
+  return report_failed_call(status, false);
 }
 
 }  // namespace orderstream::cli

@@ -45,6 +45,10 @@ class Reconnector {
   // After a call failed with a reconnectable status: waits the backoff, then tries new channels
   // until one connects, the reconnects are used up, the deadline passes or Ctrl-C.
   Outcome reconnect();
+  // After a long-lived call ended with a failed `status`: nullopt when a new connection is up
+  // and the command should resume; otherwise the exit code to end `command` with (a status that
+  // no reconnect can mend, the reconnects used up, the deadline reached, Ctrl-C).
+  std::optional<int> resume_after(const char* command, const grpc::Status& status);
   // The call made progress (something received): the next loss starts from the initial backoff.
   void made_progress() { attempt_ = 0; }
 

@@ -307,18 +307,7 @@ int run_watch(const ClientOptions& options, const WatchArgs& args) {
                      connection.deadline_passed())) {
       return kExitOk;
     }
-    if (!is_reconnectable(status)) return report_failed_call(status, false);
-    switch (connection.reconnect()) {
-      case Reconnector::Outcome::kConnected:
-        continue;
-      case Reconnector::Outcome::kDeadline:
-        return kExitOk;
-      case Reconnector::Outcome::kInterrupted:
-        return report_failed_call({grpc::StatusCode::CANCELLED, "Cancelled"}, true);
-      case Reconnector::Outcome::kGaveUp:
-        std::fprintf(stderr, "watch: gave up after %d reconnects\n", connection.reconnects());
-        return report_failed_call(status, false);
-    }
+    if (auto exit_code = connection.resume_after("watch", status)) return *exit_code;
   }
 }
 
