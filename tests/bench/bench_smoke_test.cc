@@ -9,43 +9,12 @@
 #include <string>
 #include <vector>
 
+#include "bench/bench_figures.h"
 #include "storage/sqlite_connection.h"
 #include "support/server_process.h"
 
 namespace orderstream::testing {
 namespace {
-
-using Figures = std::map<std::string, std::map<std::string, std::string>>;
-
-// The --tsv file: "scenario<TAB>key<TAB>value" per line.
-Figures read_tsv(const std::string& path) {
-  Figures figures;
-  std::ifstream in(path);
-  std::string line;
-  while (std::getline(in, line)) {
-    std::istringstream fields(line);
-    std::string scenario, key, value;
-    if (std::getline(fields, scenario, '\t') && std::getline(fields, key, '\t') &&
-        std::getline(fields, value)) {
-      figures[scenario][key] = value;
-    }
-  }
-  return figures;
-}
-
-double number(const Figures& figures, const std::string& scenario, const std::string& key) {
-  const auto s = figures.find(scenario);
-  if (s == figures.end()) {
-    ADD_FAILURE() << "no scenario " << scenario;
-    return -1;
-  }
-  const auto k = s->second.find(key);
-  if (k == s->second.end()) {
-    ADD_FAILURE() << "no " << key << " in " << scenario;
-    return -1;
-  }
-  return std::stod(k->second);
-}
 
 int64_t count_orders(const ServerProcess& server, const std::string& where) {
   storage::SqliteConnection db(server.directory() + "/orders.db",

@@ -9,38 +9,12 @@
 #include <string>
 #include <vector>
 
+#include "bench/bench_figures.h"
 #include "support/pg_test_database.h"
 #include "support/server_process.h"
 
 namespace orderstream::testing {
 namespace {
-
-using Figures = std::map<std::string, std::map<std::string, std::string>>;
-
-// The --tsv file: "scenario<TAB>key<TAB>value" per line.
-Figures read_tsv(const std::string& path) {
-  Figures figures;
-  std::ifstream in(path);
-  std::string line;
-  while (std::getline(in, line)) {
-    std::istringstream fields(line);
-    std::string scenario, key, value;
-    if (std::getline(fields, scenario, '\t') && std::getline(fields, key, '\t') &&
-        std::getline(fields, value)) {
-      figures[scenario][key] = value;
-    }
-  }
-  return figures;
-}
-
-double number(const Figures& figures, const std::string& scenario, const std::string& key) {
-  const auto s = figures.find(scenario);
-  if (s == figures.end() || s->second.find(key) == s->second.end()) {
-    ADD_FAILURE() << "no " << key << " in " << scenario;
-    return -1;
-  }
-  return std::stod(s->second.at(key));
-}
 
 CommandResult run_bench(const std::vector<std::string>& args) {
   std::vector<std::string> argv{ORDERSTREAM_BENCH_BIN};
