@@ -9,12 +9,14 @@
 #   scripts/pg-cluster.sh url DIR                 print the URL of a started cluster
 #
 # PostgreSQL refuses to run as root, so as root the cluster belongs to the `postgres` user (which
-# Debian's postgresql-15 package creates): DIR's parent must be traversable by that user.
+# Debian's postgresql-15 package creates). When that user cannot reach DIR (a parent private to
+# root, as `mktemp -d` makes), its data and log go to a directory of its own under /tmp, named
+# in DIR/owner-dir and deleted by `destroy`.
 # --no-fsync trades durability for speed (tests only; benchmarks must not use it).
 set -euo pipefail
 
 usage() {
-  sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//' >&2
   exit 2
 }
 
@@ -43,7 +45,9 @@ if [ -z "$bindir" ]; then
   exit 1
 fi
 
-data="$dir/data"
+owner_dir=$dir  # where the cluster's owner writes: its data and its log
+[ -f "$dir/owner-dir" ] && owner_dir=$(cat "$dir/owner-dir")
+data="$owner_dir/data"
 # Runs a PostgreSQL program as the cluster's owner: `postgres` when we are root, else ourselves.
 as_owner() {
   if [ "$(id -u)" -eq 0 ]; then
@@ -90,8 +94,10 @@ start() {
     if [ "$(id -u)" -eq 0 ]; then
       chown postgres: "$dir"
       if ! runuser -u postgres -- test -w "$dir"; then
-        echo "pg-cluster: user postgres cannot write $dir (is a parent directory private?)" >&2
-        exit 1
+        owner_dir=$(mktemp -d /tmp/orderstream-pg.XXXXXX)
+        chown postgres: "$owner_dir"
+        echo "$owner_dir" >"$dir/owner-dir"
+        data="$owner_dir/data"
       fi
     fi
     # C locale: ids compare and sort bytewise, and no locale data is needed.
@@ -118,19 +124,19 @@ start() {
   [ -f "$dir/port" ] || attempts=5
   for _ in $(seq 1 "$attempts"); do
     [ -f "$dir/port" ] || pick_port >"$dir/port"
-    if as_owner "$bindir/pg_ctl" -D "$data" -l "$dir/server.log" -w -t 60 \
+    if as_owner "$bindir/pg_ctl" -D "$data" -l "$owner_dir/server.log" -w -t 60 \
       -o "-p $(cat "$dir/port")" start >/dev/null; then
       url_of
       return
     fi
-    if [ "$attempts" -gt 1 ] && grep -q "could not bind" "$dir/server.log" 2>/dev/null; then
+    if [ "$attempts" -gt 1 ] && grep -q "could not bind" "$owner_dir/server.log" 2>/dev/null; then
       rm -f "$dir/port"
       continue
     fi
     break
   done
   echo "pg-cluster: cannot start the cluster in $dir; its log:" >&2
-  tail -n 20 "$dir/server.log" >&2 || true
+  tail -n 20 "$owner_dir/server.log" >&2 || true
   exit 1
 }
 
@@ -145,7 +151,7 @@ case "$command" in
   stop) stop ;;
   destroy)
     stop
-    rm -rf "$dir"
+    rm -rf "$owner_dir" "$dir"
     ;;
   url)
     running || {
