@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer targets (fuzz/, clang-14 with ASan+UBSan) in their own tree and runs each
-# for FUZZ_SECONDS (default 10) from its seed corpus in fuzz/corpus/<target>. New inputs go to a
+# Builds the libFuzzer targets (fuzz/) in the AddressSanitizer + UndefinedBehaviorSanitizer tree of
+# scripts/sanitize.sh address (clang-14, build-asan) and runs each for FUZZ_SECONDS (default 10)
+# from its seed corpus in fuzz/corpus/<target>. New inputs go to a
 # scratch directory, so the committed corpus does not change; a crash leaves its input in the
 # build tree (crash-*) and fails the script. CI runs it after the test suite (.ci/run).
 #   FUZZ_SECONDS=600 bash scripts/fuzz.sh     # a longer run
@@ -8,12 +9,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 seconds=${FUZZ_SECONDS:-10}
-build_dir=${FUZZ_BUILD_DIR:-build-fuzz}
+build_dir=${FUZZ_BUILD_DIR:-build-asan}
 targets=(fuzz_import_reader fuzz_request_mapping fuzz_server_request)
 
-cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++-14 \
-  -DORDERSTREAM_BUILD_FUZZERS=ON -DORDERSTREAM_BUILD_TESTS=OFF >/dev/null
-cmake --build "$build_dir" -j"$(nproc)" --target "${targets[@]}"
+# CI runs scripts/sanitize.sh address first, so this build finds its targets already built.
+BUILD_DIR=$build_dir bash scripts/sanitize.sh address --build-only "${targets[@]}"
 
 for target in "${targets[@]}"; do
   scratch=$(mktemp -d)

@@ -11,6 +11,8 @@
 #include <thread>
 #include <vector>
 
+#include "support/sanitizers.h"
+
 namespace orderstream {
 namespace {
 
@@ -34,7 +36,7 @@ int arena_count() {
 // Runs in a process of its own (gtest_discover_tests starts one per test), so no other test's
 // threads made arenas before the cap.
 TEST(MallocArenasTest, ThreadsShareAtMostTheCappedArenas) {
-#if defined(__SANITIZE_ADDRESS__)
+#if ORDERSTREAM_ADDRESS_SANITIZER
   GTEST_SKIP() << "AddressSanitizer replaces glibc's malloc, whose arenas this test counts";
 #endif
   if (std::getenv("MALLOC_ARENA_MAX") != nullptr) GTEST_SKIP() << "MALLOC_ARENA_MAX is set";
