@@ -55,7 +55,9 @@ bool is_transient_sqlstate(std::string_view sqlstate) {
   // resources (disk full, out of memory, too many connections), 57 operator intervention (query
   // canceled or timed out, admin shutdown, cannot connect now), 58 system error (I/O).
   if (cls == "08" || cls == "40" || cls == "53" || cls == "57" || cls == "58") return true;
-  return sqlstate == "55P03" || sqlstate == "55006";  // lock not available, object in use
+  // Lock not available, object in use; a read-only transaction (a database set read-only, or a
+  // standby answering until failover ends), which lasts only until the database is writable.
+  return sqlstate == "55P03" || sqlstate == "55006" || sqlstate == "25006";
 }
 
 PgResult::PgResult(pg_result* result) : result_(result) {}

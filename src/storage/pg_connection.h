@@ -21,7 +21,8 @@ namespace orderstream::storage {
 
 // Whether a SQLSTATE names a condition that may clear up by itself: a lost or refused
 // connection, a server shutting down or starting, a statement timeout, a lock or serialization
-// conflict, exhausted resources. Syntax errors, missing tables and constraint violations are not.
+// conflict, exhausted resources, a database that is read-only for now. Syntax errors, missing
+// tables and constraint violations are not.
 bool is_transient_sqlstate(std::string_view sqlstate);
 
 // One query's result; rows and columns count from 0. Text format: values are what PostgreSQL

@@ -164,7 +164,12 @@ constexpr const char* kCustomerEventsOldestFirstSql =
     "AND ($4::text = '' OR order_id = $4::text) ORDER BY seq LIMIT $5::int8";
 
 void prepare_session(PgConnection& connection) {
-  connection.exec(kCreateStage);
+  // The staging table is the session's scratch space, not data: it is made in a read-write
+  // transaction of its own even when the database's transactions are read-only by default
+  // (default_transaction_read_only, set for maintenance or while a failover settles). Such a
+  // session still serves reads, and its writes are refused (SQLSTATE 25006, transient) for as
+  // long as that default holds for it.
+  connection.exec(std::string("BEGIN READ WRITE; ") + kCreateStage + "; COMMIT");
   connection.prepare(kLockSequence, kLockSequenceSql);
   connection.prepare(kCreateStaged, kCreateStagedSql);
   connection.prepare(kNextSequence, kNextSequenceSql);

@@ -23,41 +23,17 @@
 #include <vector>
 
 #include "order_service.grpc.pb.h"
-#include "support/server_process.h"
+#include "support/cli_test.h"
 
 namespace orderstream::cli {
 namespace {
 
+using orderstream::testing::BackgroundCli;
+using orderstream::testing::cli;
+using orderstream::testing::CliServerTest;
 using orderstream::testing::CommandResult;
-using orderstream::testing::ServerProcess;
-
-constexpr int kCommandTimeoutMs = 30000;
-
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  return lines;
-}
-
-std::string read_text(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-CommandResult cli(const std::vector<std::string>& args, const std::string& input = "") {
-  std::vector<std::string> argv = {ORDERSTREAM_CLI_BIN};
-  argv.insert(argv.end(), args.begin(), args.end());
-  return orderstream::testing::run_command(argv, input, kCommandTimeoutMs);
-}
-
-// What a failed expectation should show: the whole outcome of the command.
-std::string describe(const CommandResult& result) {
-  return "exit " + std::to_string(result.exit_code) + "\nstdout:\n" + result.out + "stderr:\n" +
-         result.err;
-}
+using orderstream::testing::describe;
+using orderstream::testing::lines_of;
 
 // "seq=42" column of a text line; -1 if absent.
 int64_t sequence_of(const std::string& line) {
@@ -65,87 +41,6 @@ int64_t sequence_of(const std::string& line) {
   std::smatch match;
   return std::regex_search(line, match, kSeq) ? std::stoll(match[1]) : -1;
 }
-
-// A CLI process running alongside the test, with stdin on /dev/null and its output in files.
-class BackgroundCli {
- public:
-  BackgroundCli(const std::string& dir, const std::string& name, std::vector<std::string> args)
-      : out_path_(dir + "/" + name + ".out"), err_path_(dir + "/" + name + ".err") {
-    std::vector<std::string> argv = {ORDERSTREAM_CLI_BIN};
-    argv.insert(argv.end(), args.begin(), args.end());
-    std::vector<char*> c_argv;
-    for (auto& arg : argv) c_argv.push_back(arg.data());
-    c_argv.push_back(nullptr);
-    pid_ = fork();
-    if (pid_ == 0) {
-      const int in = open("/dev/null", O_RDONLY);
-      const int out = open(out_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-      const int err = open(err_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-      dup2(in, STDIN_FILENO);
-      dup2(out, STDOUT_FILENO);
-      dup2(err, STDERR_FILENO);
-      execv(c_argv[0], c_argv.data());
-      _exit(127);
-    }
-  }
-  ~BackgroundCli() {
-    if (!exit_code_) {
-      kill(pid_, SIGKILL);
-      waitpid(pid_, nullptr, 0);
-    }
-  }
-  BackgroundCli(const BackgroundCli&) = delete;
-  BackgroundCli& operator=(const BackgroundCli&) = delete;
-
-  std::string out() const { return read_text(out_path_); }
-  std::string err() const { return read_text(err_path_); }
-  void signal(int signo) const { kill(pid_, signo); }
-
-  // Waits until the process has a handler for `signo` (its SigCgt mask in /proc).
-  bool wait_for_handler(int signo, int timeout_ms) const {
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
-    while (std::chrono::steady_clock::now() < deadline) {
-      std::ifstream status("/proc/" + std::to_string(pid_) + "/status");
-      for (std::string line; std::getline(status, line);) {
-        if (line.rfind("SigCgt:", 0) == 0 &&
-            ((std::stoull(line.substr(7), nullptr, 16) >> (signo - 1)) & 1) != 0) {
-          return true;
-        }
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    return false;
-  }
-
-  bool wait_for_output(const std::string& needle, int timeout_ms) const {
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
-    while (std::chrono::steady_clock::now() < deadline) {
-      if (out().find(needle) != std::string::npos) return true;
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    return false;
-  }
-
-  // The exit code (128 + signal number if killed), or nullopt if still running after the wait.
-  std::optional<int> wait_for_exit(int timeout_ms) {
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
-    while (!exit_code_ && std::chrono::steady_clock::now() < deadline) {
-      int status = 0;
-      if (waitpid(pid_, &status, WNOHANG) == pid_) {
-        exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-        break;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    return exit_code_;
-  }
-
- private:
-  std::string out_path_;
-  std::string err_path_;
-  pid_t pid_ = -1;
-  std::optional<int> exit_code_;
-};
 
 // --- without a server --------------------------------------------------------------------------
 
@@ -237,32 +132,26 @@ TEST(CliUsageTest, UnreachableServerExitsOneWithUnavailable) {
 
 // --- against the server ------------------------------------------------------------------------
 
-class CliEndToEndTest : public ::testing::Test {
+// The suite runs on SQLite; get_e2e_test.cc runs `get` on every store.
+class CliEndToEndTest : public CliServerTest {
  protected:
-  // Runs a command against the server.
-  CommandResult run(std::vector<std::string> args, const std::string& input = "") {
-    args.push_back("--target");
-    args.push_back(server_.target());
-    return cli(args, input);
-  }
   void create(const std::string& id, const std::string& customer, const std::string& total) {
-    const auto result = run({"create", "--id", id, "--customer", customer, "--total", total});
-    ASSERT_EQ(result.exit_code, 0) << describe(result);
+    ok({"create", "--id", id, "--customer", customer, "--total", total});
   }
   void set_status(const std::string& id, const std::string& status) {
-    const auto result = run({"set-status", id, status});
-    ASSERT_EQ(result.exit_code, 0) << describe(result);
+    ok({"set-status", id, status});
   }
   std::string write_file(const std::string& name, const std::string& content) {
-    const std::string path = server_.directory() + "/" + name;
+    const std::string path = server_->directory() + "/" + name;
     std::ofstream(path) << content;
     return path;
   }
-
-  ServerProcess server_;
 };
 
-TEST_F(CliEndToEndTest, CreateThenSetStatus) {
+INSTANTIATE_TEST_SUITE_P(Sqlite, CliEndToEndTest, ::testing::Values("sqlite"),
+                         orderstream::testing::store_kind_name);
+
+TEST_P(CliEndToEndTest, CreateThenSetStatus) {
   auto result = run({"create", "--id", "ORD-e2e-1", "--customer", "alice", "--total", "12.5"});
   ASSERT_EQ(result.exit_code, 0) << describe(result);
   EXPECT_TRUE(std::regex_match(
@@ -277,14 +166,14 @@ TEST_F(CliEndToEndTest, CreateThenSetStatus) {
   EXPECT_GT(sequence_of(result.out), 0);
 }
 
-TEST_F(CliEndToEndTest, CreateWithoutIdPrintsTheServerAssignedId) {
+TEST_P(CliEndToEndTest, CreateWithoutIdPrintsTheServerAssignedId) {
   const auto result = run({"create", "--customer", "alice", "--total", "1"});
   ASSERT_EQ(result.exit_code, 0) << describe(result);
   EXPECT_TRUE(std::regex_search(result.out, std::regex("^ORD-[0-9a-f]{24}  CREATED  ")))
       << result.out;
 }
 
-TEST_F(CliEndToEndTest, SetStatusOnMissingOrderExitsOneWithNotFound) {
+TEST_P(CliEndToEndTest, SetStatusOnMissingOrderExitsOneWithNotFound) {
   const auto result = run({"set-status", "ORD-missing", "SHIPPED"});
   EXPECT_EQ(result.exit_code, 1) << describe(result);
   EXPECT_EQ(result.out, "");
@@ -292,13 +181,13 @@ TEST_F(CliEndToEndTest, SetStatusOnMissingOrderExitsOneWithNotFound) {
   EXPECT_EQ(lines_of(result.err).size(), 1u) << result.err;
 }
 
-TEST_F(CliEndToEndTest, RejectedCreateExitsOneWithTheStatusName) {
+TEST_P(CliEndToEndTest, RejectedCreateExitsOneWithTheStatusName) {
   const auto result = run({"create", "--customer", "", "--total", "1"});
   EXPECT_EQ(result.exit_code, 1) << describe(result);
   EXPECT_EQ(result.err.rfind("error: INVALID_ARGUMENT: ", 0), 0u) << result.err;
 }
 
-TEST_F(CliEndToEndTest, ImportOfACsvFileReportsExactCounts) {
+TEST_P(CliEndToEndTest, ImportOfACsvFileReportsExactCounts) {
   const std::string path = write_file("orders.csv",
                                       "order_id,customer_id,total\n"
                                       "imp-1,alice,10\n"
@@ -327,7 +216,7 @@ TEST_F(CliEndToEndTest, ImportOfACsvFileReportsExactCounts) {
   EXPECT_EQ(lines_of(history.out).size(), 2u) << history.out;
 }
 
-TEST_F(CliEndToEndTest, ImportReadsCsvAndJsonLinesFromStdin) {
+TEST_P(CliEndToEndTest, ImportReadsCsvAndJsonLinesFromStdin) {
   auto result =
       run({"import", "-"}, "order_id,customer_id,total\nin-1,sam,1\nin-2,sam,2\nin-3,sam,3\n");
   ASSERT_EQ(result.exit_code, 0) << describe(result);
@@ -354,7 +243,7 @@ TEST_F(CliEndToEndTest, ImportReadsCsvAndJsonLinesFromStdin) {
             0u);
 }
 
-TEST_F(CliEndToEndTest, ImportOfManyOrdersCountsEveryOne) {
+TEST_P(CliEndToEndTest, ImportOfManyOrdersCountsEveryOne) {
   std::string csv = "order_id,customer_id,total\n";
   for (int i = 0; i < 20000; ++i)
     csv += "bulk-" + std::to_string(i) + ",c" + std::to_string(i % 50) + ",1.5\n";
@@ -364,7 +253,7 @@ TEST_F(CliEndToEndTest, ImportOfManyOrdersCountsEveryOne) {
             "success_count: 20000\nfailure_count: 0 (0 rejected locally, 0 by the server)\n");
 }
 
-TEST_F(CliEndToEndTest, HistoryPrintsEventsNewestFirst) {
+TEST_P(CliEndToEndTest, HistoryPrintsEventsNewestFirst) {
   create("H-1", "hist", "10");
   create("H-2", "hist", "20");
   create("X-1", "someone-else", "30");
@@ -384,7 +273,7 @@ TEST_F(CliEndToEndTest, HistoryPrintsEventsNewestFirst) {
   }
 }
 
-TEST_F(CliEndToEndTest, HistoryPagesBySequenceInEitherOrder) {
+TEST_P(CliEndToEndTest, HistoryPagesBySequenceInEitherOrder) {
   for (int i = 0; i < 5; ++i) create("P-" + std::to_string(i), "pager", "10");
   const auto all = run({"history", "pager"});
   ASSERT_EQ(all.exit_code, 0) << describe(all);
@@ -408,7 +297,7 @@ TEST_F(CliEndToEndTest, HistoryPagesBySequenceInEitherOrder) {
   EXPECT_TRUE(nothing.out.empty());
 }
 
-TEST_F(CliEndToEndTest, JsonOutputIsOneObjectPerLine) {
+TEST_P(CliEndToEndTest, JsonOutputIsOneObjectPerLine) {
   auto result =
       run({"create", "--id", "J-1", "--customer", "json", "--total", "2.5", "--output", "json"});
   ASSERT_EQ(result.exit_code, 0) << describe(result);
@@ -432,11 +321,11 @@ TEST_F(CliEndToEndTest, JsonOutputIsOneObjectPerLine) {
   }
 }
 
-TEST_F(CliEndToEndTest, WatchWithDeadlineReceivesAChangeMadeMeanwhile) {
+TEST_P(CliEndToEndTest, WatchWithDeadlineReceivesAChangeMadeMeanwhile) {
   // Subscribing before the order exists: the server acknowledges with UNKNOWN, which also tells
   // the test that the subscription is in place.
-  BackgroundCli watch(server_.directory(), "watch",
-                      {"watch", "W-1", "--deadline", "6s", "--target", server_.target()});
+  BackgroundCli watch(server_->directory(), "watch",
+                      {"watch", "W-1", "--deadline", "6s", "--target", server_->target()});
   ASSERT_TRUE(watch.wait_for_output("W-1  UNKNOWN  seq=0", 10000)) << watch.out() << watch.err();
   create("W-1", "watcher", "5");
   set_status("W-1", "SHIPPED");
@@ -450,24 +339,24 @@ TEST_F(CliEndToEndTest, WatchWithDeadlineReceivesAChangeMadeMeanwhile) {
   EXPECT_EQ(watch.err(), "");
 }
 
-TEST_F(CliEndToEndTest, CommonOptionsMayComeBeforeTheCommand) {
+TEST_P(CliEndToEndTest, CommonOptionsMayComeBeforeTheCommand) {
   create("P-1", "pat", "2");
-  const auto result = cli({"--target", server_.target(), "--output", "json", "history", "pat"});
+  const auto result = cli({"--target", server_->target(), "--output", "json", "history", "pat"});
   EXPECT_EQ(result.exit_code, 0) << describe(result);
   EXPECT_NE(result.out.find("\"order_id\":\"P-1\""), std::string::npos) << result.out;
 }
 
-TEST_F(CliEndToEndTest, TheTargetMayComeFromTheEnvironment) {
+TEST_P(CliEndToEndTest, TheTargetMayComeFromTheEnvironment) {
   create("T-1", "tess", "2");
   const auto result =
-      orderstream::testing::run_command({"/usr/bin/env", "ORDERSTREAM_TARGET=" + server_.target(),
+      orderstream::testing::run_command({"/usr/bin/env", "ORDERSTREAM_TARGET=" + server_->target(),
                                          ORDERSTREAM_CLI_BIN, "history", "tess"},
-                                        "", kCommandTimeoutMs);
+                                        "", orderstream::testing::kCliCommandTimeoutMs);
   EXPECT_EQ(result.exit_code, 0) << describe(result);
   EXPECT_NE(result.out.find("T-1  CREATED"), std::string::npos) << result.out;
 }
 
-TEST_F(CliEndToEndTest, ARowThatIsNotUtf8IsReportedAndTheRowsAfterItAreImported) {
+TEST_P(CliEndToEndTest, ARowThatIsNotUtf8IsReportedAndTheRowsAfterItAreImported) {
   const std::string path =
       write_file("latin1.csv", "order_id,customer_id,total\nV0,alice,1\nV1,caf\xe9,2\nV2,bob,3\n");
   const auto result = run({"import", path});
@@ -480,7 +369,7 @@ TEST_F(CliEndToEndTest, ARowThatIsNotUtf8IsReportedAndTheRowsAfterItAreImported)
       << result.out;
 }
 
-TEST_F(CliEndToEndTest, ARecordOverTheMessageLimitIsALocalFailureAndTheRestIsImported) {
+TEST_P(CliEndToEndTest, ARecordOverTheMessageLimitIsALocalFailureAndTheRestIsImported) {
   const std::string path = write_file("big.csv", "order_id,customer_id,total\nB0,alice,1\nB1," +
                                                      std::string(6 << 20, 'c') + ",2\nB2,bob,3\n");
   const auto result = run({"import", path});
@@ -490,7 +379,7 @@ TEST_F(CliEndToEndTest, ARecordOverTheMessageLimitIsALocalFailureAndTheRestIsImp
   EXPECT_NE(result.out.find("--max-message-bytes"), std::string::npos) << result.out;
 }
 
-TEST_F(CliEndToEndTest, ImportReadsQuotedCsvFields) {
+TEST_P(CliEndToEndTest, ImportReadsQuotedCsvFields) {
   const std::string path = write_file(
       "quoted.csv", "\"order_id\",\"customer_id\",\"total\"\n\"Q-1\",\"Smith, J\",\"12.50\"\n");
   const auto result = run({"import", path});
@@ -500,12 +389,12 @@ TEST_F(CliEndToEndTest, ImportReadsQuotedCsvFields) {
   EXPECT_NE(history.out.find("Q-1  CREATED"), std::string::npos) << describe(history);
 }
 
-TEST_F(CliEndToEndTest, CtrlCDuringAnImportSaysWhatWasSentAndThatARerunIsSafe) {
+TEST_P(CliEndToEndTest, CtrlCDuringAnImportSaysWhatWasSentAndThatARerunIsSafe) {
   signal(SIGPIPE, SIG_IGN);  // the CLI closes the FIFO when it exits
-  const std::string fifo = server_.directory() + "/slow.csv";
+  const std::string fifo = server_->directory() + "/slow.csv";
   ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
-  BackgroundCli import(server_.directory(), "import",
-                       {"import", fifo, "--target", server_.target()});
+  BackgroundCli import(server_->directory(), "import",
+                       {"import", fifo, "--target", server_->target()});
   int writer = -1;
   for (int attempt = 0; attempt < 1000 && writer == -1; ++attempt) {  // until the CLI opens it
     writer = open(fifo.c_str(), O_WRONLY | O_NONBLOCK);
@@ -561,13 +450,13 @@ TEST(CliImportCountTest, AnAnswerThatDoesNotCountEveryRecordSentFailsTheImport) 
       << result.err;
 }
 
-TEST_F(CliEndToEndTest, WatchWithoutIdsOnATerminalSaysItReadsStdin) {
+TEST_P(CliEndToEndTest, WatchWithoutIdsOnATerminalSaysItReadsStdin) {
   // stdin, stdout and stderr on a pseudo-terminal, as in an interactive shell.
   int terminal = -1;
   const pid_t pid = forkpty(&terminal, nullptr, nullptr, nullptr);
   ASSERT_NE(pid, -1);
   if (pid == 0) {
-    const std::string target = server_.target();
+    const std::string target = server_->target();
     execl(ORDERSTREAM_CLI_BIN, ORDERSTREAM_CLI_BIN, "watch", "--target", target.c_str(),
           "--deadline", "2s", static_cast<char*>(nullptr));
     _exit(127);
@@ -586,7 +475,7 @@ TEST_F(CliEndToEndTest, WatchWithoutIdsOnATerminalSaysItReadsStdin) {
   EXPECT_NE(screen.find("no order id given; reading ids from stdin"), std::string::npos) << screen;
 }
 
-TEST_F(CliEndToEndTest, WatchSkipsAnIdFromStdinThatIsNotUtf8AndKeepsTheStream) {
+TEST_P(CliEndToEndTest, WatchSkipsAnIdFromStdinThatIsNotUtf8AndKeepsTheStream) {
   const auto result = run({"watch", "-", "--deadline", "3s"}, "caf\xe9\nS-9\n");
   EXPECT_EQ(result.exit_code, 0) << describe(result);
   EXPECT_NE(result.err.find("skipped an order id that is not UTF-8"), std::string::npos)
@@ -594,15 +483,16 @@ TEST_F(CliEndToEndTest, WatchSkipsAnIdFromStdinThatIsNotUtf8AndKeepsTheStream) {
   EXPECT_NE(result.out.find("S-9  UNKNOWN  seq=0  -\n"), std::string::npos) << result.out;
 }
 
-TEST_F(CliEndToEndTest, WatchReadsIdsFromStdin) {
+TEST_P(CliEndToEndTest, WatchReadsIdsFromStdin) {
   const auto result = run({"watch", "-", "--deadline", "3s"}, "S-1\n\nS-2\n");
   EXPECT_EQ(result.exit_code, 0) << describe(result);
   EXPECT_NE(result.out.find("S-1  UNKNOWN  seq=0  -\n"), std::string::npos) << result.out;
   EXPECT_NE(result.out.find("S-2  UNKNOWN  seq=0  -\n"), std::string::npos) << result.out;
 }
 
-TEST_F(CliEndToEndTest, CtrlCCancelsAWatchAndExits130) {
-  BackgroundCli watch(server_.directory(), "watch", {"watch", "C-1", "--target", server_.target()});
+TEST_P(CliEndToEndTest, CtrlCCancelsAWatchAndExits130) {
+  BackgroundCli watch(server_->directory(), "watch",
+                      {"watch", "C-1", "--target", server_->target()});
   ASSERT_TRUE(watch.wait_for_output("C-1  UNKNOWN", 10000)) << watch.out() << watch.err();
   watch.signal(SIGINT);
   ASSERT_EQ(watch.wait_for_exit(10000), 130) << watch.out() << watch.err();

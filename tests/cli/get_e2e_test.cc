@@ -1,5 +1,5 @@
-// `orderstream get` against the real server: one line per id in the order given, the failures on
-// stderr without hiding the other ids, and exit code 1 when any id failed.
+// `orderstream get` against the real server on each store: one line per id in the order given,
+// the failures on stderr without hiding the other ids, and exit code 1 when any id failed.
 #include <google/protobuf/struct.pb.h>
 #include <google/protobuf/util/json_util.h>
 #include <gtest/gtest.h>
@@ -9,46 +9,24 @@
 #include <string>
 #include <vector>
 
-#include "support/server_process.h"
+#include "support/cli_test.h"
 
 namespace orderstream::cli {
 namespace {
 
+using orderstream::testing::CliServerTest;
 using orderstream::testing::CommandResult;
-using orderstream::testing::ServerProcess;
+using orderstream::testing::describe;
+using orderstream::testing::lines_of;
 
-constexpr int kCommandTimeoutMs = 30000;
+// GetOrder reads the order from the store: each test runs on every store.
+class CliGetTest : public CliServerTest {};
 
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  return lines;
-}
+INSTANTIATE_TEST_SUITE_P(Stores, CliGetTest,
+                         ::testing::ValuesIn(orderstream::testing::available_test_stores()),
+                         orderstream::testing::store_kind_name);
 
-std::string describe(const CommandResult& result) {
-  return "exit " + std::to_string(result.exit_code) + "\nstdout:\n" + result.out + "stderr:\n" +
-         result.err;
-}
-
-class CliGetTest : public ::testing::Test {
- protected:
-  CommandResult run(std::vector<std::string> args) {
-    std::vector<std::string> argv = {ORDERSTREAM_CLI_BIN};
-    argv.insert(argv.end(), args.begin(), args.end());
-    argv.push_back("--target");
-    argv.push_back(server_.target());
-    return orderstream::testing::run_command(argv, "", kCommandTimeoutMs);
-  }
-  void ok(std::vector<std::string> args) {
-    const auto result = run(std::move(args));
-    ASSERT_EQ(result.exit_code, 0) << describe(result);
-  }
-
-  ServerProcess server_;
-};
-
-TEST_F(CliGetTest, PrintsEachOrderInTheOrderGiven) {
+TEST_P(CliGetTest, PrintsEachOrderInTheOrderGiven) {
   ok({"create", "--id", "G-1", "--customer", "alice", "--total", "12.5"});
   ok({"create", "--id", "G-2", "--customer", "bob", "--total", "0.1"});
   ok({"set-status", "G-2", "shipped"});
@@ -70,7 +48,7 @@ TEST_F(CliGetTest, PrintsEachOrderInTheOrderGiven) {
       << lines[1];
 }
 
-TEST_F(CliGetTest, JsonIsOneOrderDetailsObjectPerLine) {
+TEST_P(CliGetTest, JsonIsOneOrderDetailsObjectPerLine) {
   ok({"create", "--id", "G-1", "--customer", "alice", "--total", "3"});
   ok({"set-status", "G-1", "CANCELLED"});
   const auto result = run({"get", "G-1", "--output", "json"});
@@ -90,7 +68,7 @@ TEST_F(CliGetTest, JsonIsOneOrderDetailsObjectPerLine) {
             std::stoll(fields.at("updated_at").string_value()));
 }
 
-TEST_F(CliGetTest, AFailedIdIsReportedAndTheOthersStillPrinted) {
+TEST_P(CliGetTest, AFailedIdIsReportedAndTheOthersStillPrinted) {
   ok({"create", "--id", "G-1", "--customer", "alice", "--total", "3"});
   ok({"create", "--id", "G-3", "--customer", "alice", "--total", "4"});
   const auto result = run({"get", "G-1", "MISSING", "G-3"});
@@ -102,15 +80,14 @@ TEST_F(CliGetTest, AFailedIdIsReportedAndTheOthersStillPrinted) {
   EXPECT_EQ(result.err, "error: NOT_FOUND: Order MISSING not found\n");
 }
 
-TEST_F(CliGetTest, AnEmptyIdIsInvalidArgument) {
+TEST_P(CliGetTest, AnEmptyIdIsInvalidArgument) {
   const auto result = run({"get", ""});
   EXPECT_EQ(result.exit_code, 1) << describe(result);
   EXPECT_EQ(result.err, "error: INVALID_ARGUMENT: OrderID.id is empty\n");
 }
 
 TEST(CliGetUsageTest, NoIdIsAUsageError) {
-  const auto result =
-      orderstream::testing::run_command({ORDERSTREAM_CLI_BIN, "get"}, "", kCommandTimeoutMs);
+  const auto result = orderstream::testing::cli({"get"});
   EXPECT_EQ(result.exit_code, 2) << describe(result);
   EXPECT_FALSE(result.err.empty());
 }

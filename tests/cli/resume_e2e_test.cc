@@ -1,24 +1,20 @@
-// `orderstream watch` and `orderstream history --follow` survive crashes of the server: a real
-// server process on a real SQLite file is killed with SIGKILL and restarted on the same file and
-// port three times while the CLI runs and another client keeps changing orders. At the end the
-// CLI's output holds every event of the event table exactly once, each order's in sequence order.
+// `orderstream watch` and `orderstream history --follow` survive crashes of the server, on each
+// store: a real server process is killed with SIGKILL and restarted on the same database and port
+// three times while the CLI runs and another client keeps changing orders. At the end the CLI's
+// output holds every event of the event table exactly once, each order's in sequence order.
 // Every wait is a bounded poll; nothing depends on timing working out.
-#include <fcntl.h>
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 #include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
+#include <stdlib.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <filesystem>
-#include <fstream>
 #include <functional>
-#include <limits>
 #include <map>
 #include <regex>
-#include <set>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -26,94 +22,24 @@
 #include <vector>
 
 #include "order_service.grpc.pb.h"
-#include "storage/sqlite_order_store.h"
+#include "support/cli_test.h"
 
 namespace orderstream::cli {
 namespace {
 
 namespace pb = ::ecommerce::orders;
-using Clock = std::chrono::steady_clock;
+using orderstream::testing::BackgroundProcess;
+using orderstream::testing::eventually;
+using orderstream::testing::read_text;
 
-std::string read_text(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+// How long a step may take on a loaded machine with the server restarting.
+constexpr std::chrono::seconds kPatience{60};
 
-// Polls `condition` every 20 ms for at most `limit`.
-bool eventually(const std::function<bool()>& condition,
-                std::chrono::milliseconds limit = std::chrono::seconds(60)) {
-  const auto deadline = Clock::now() + limit;
-  while (Clock::now() < deadline) {
-    if (condition()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return condition();
-}
-
-// A child process with stdin on /dev/null and its output in files; killed (SIGKILL) if still
-// running when destroyed.
-class Child {
- public:
-  Child(std::vector<std::string> argv, const std::string& out_path, const std::string& err_path)
-      : out_path_(out_path), err_path_(err_path) {
-    std::vector<char*> c_argv;
-    for (auto& arg : argv) c_argv.push_back(arg.data());
-    c_argv.push_back(nullptr);
-    pid_ = fork();
-    if (pid_ == 0) {
-      const int in = open("/dev/null", O_RDONLY);
-      const int out = open(out_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-      const int err = open(err_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-      dup2(in, STDIN_FILENO);
-      dup2(out, STDOUT_FILENO);
-      dup2(err, STDERR_FILENO);
-      execv(c_argv[0], c_argv.data());
-      _exit(127);
-    }
-  }
-  ~Child() {
-    if (!exit_status_) {
-      kill(pid_, SIGKILL);
-      waitpid(pid_, nullptr, 0);
-    }
-  }
-  Child(const Child&) = delete;
-  Child& operator=(const Child&) = delete;
-
-  std::string out() const { return read_text(out_path_); }
-  std::string err() const { return read_text(err_path_); }
-  void signal(int signo) const { kill(pid_, signo); }
-  void kill_hard() {
-    kill(pid_, SIGKILL);
-    wait_for_exit(std::chrono::seconds(10));
-  }
-  bool exited() { return wait_for_exit(std::chrono::milliseconds(0)).has_value(); }
-  // The exit code (128 + signal if killed), once it exited within `limit`.
-  std::optional<int> wait_for_exit(std::chrono::milliseconds limit) {
-    eventually(
-        [&] {
-          int status = 0;
-          if (!exit_status_ && waitpid(pid_, &status, WNOHANG) == pid_) {
-            exit_status_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-          }
-          return exit_status_.has_value();
-        },
-        limit);
-    return exit_status_;
-  }
-
- private:
-  std::string out_path_;
-  std::string err_path_;
-  pid_t pid_ = -1;
-  std::optional<int> exit_status_;
-};
-
-class ResumeE2eTest : public ::testing::Test {
+class ResumeE2eTest : public orderstream::testing::StoreTest {
  protected:
   void SetUp() override {
+    StoreTest::SetUp();
+    if (IsSkipped()) return;
     std::string pattern =
         (std::filesystem::temp_directory_path() / "orderstream-resume-XXXXXX").string();
     ASSERT_NE(mkdtemp(pattern.data()), nullptr);
@@ -123,9 +49,10 @@ class ResumeE2eTest : public ::testing::Test {
   void TearDown() override {
     if (server_) {
       server_->signal(SIGTERM);
-      server_->wait_for_exit(std::chrono::seconds(10));
+      server_->wait_for_exit(10'000);
       server_.reset();
     }
+    if (dir_.empty()) return;
     std::error_code ignored;
     std::filesystem::remove_all(dir_, ignored);
   }
@@ -136,24 +63,26 @@ class ResumeE2eTest : public ::testing::Test {
     const std::string port_file = dir_ + "/port";
     std::filesystem::remove(port_file);
     ++servers_started_;
-    server_ = std::make_unique<Child>(
+    server_ = std::make_unique<BackgroundProcess>(
         std::vector<std::string>{ORDERSTREAM_SERVER_BIN, "--listen", listen, "--db",
-                                 dir_ + "/orders.db", "--port-file", port_file, "--sync", "normal",
-                                 "--shutdown-grace-ms", "500"},
+                                 store_->db_argument(), "--port-file", port_file, "--sync",
+                                 "normal", "--shutdown-grace-ms", "500"},
         dir_ + "/server.log", dir_ + "/server.log");
     bool serving = false;
-    eventually([&] {
-      const std::string port = read_text(port_file);
-      if (!port.empty() && port.back() == '\n') {
-        port_ = port.substr(0, port.size() - 1);
-        serving = true;
-      }
-      return serving || server_->exited();
-    });
+    eventually(
+        [&] {
+          const std::string port = read_text(port_file);
+          if (!port.empty() && port.back() == '\n') {
+            port_ = port.substr(0, port.size() - 1);
+            serving = true;
+          }
+          return serving || server_->exited();
+        },
+        kPatience);
     return serving;
   }
 
-  // SIGKILL, then a new server on the same file and port. The kernel may keep the port a moment
+  // SIGKILL, then a new server on the same database and port. The kernel may keep the port a moment
   // (it is free once the killed process is reaped, but retry a few times to be safe).
   void crash_and_restart() {
     server_->kill_hard();
@@ -172,7 +101,7 @@ class ResumeE2eTest : public ::testing::Test {
   std::string dir_;
   std::string port_;
   int servers_started_ = 0;
-  std::unique_ptr<Child> server_;
+  std::unique_ptr<BackgroundProcess> server_;
 };
 
 // Another client changing orders: each step retried until the server answers it (a step whose
@@ -245,12 +174,11 @@ class Updater {
 
 using Event = std::tuple<std::string, std::string, int64_t>;  // order, status, sequence
 
-// Every event of the database, in sequence order, read from the file once no server holds it.
-std::vector<Event> event_table(const std::string& path) {
-  storage::SqliteOrderStore store(storage::SqliteOptions{.path = path, .synchronous_full = false});
+// Every event of the database, in sequence order, read once no server holds it.
+std::vector<Event> event_table(const orderstream::testing::TestStore& store) {
   std::vector<Event> events;
-  for (const OrderEvent& event : store.events_after(0, std::numeric_limits<std::size_t>::max())) {
-    events.emplace_back(event.order_id, std::string(to_string(event.type)), event.sequence);
+  for (const auto& event : store.events()) {
+    events.emplace_back(event.order_id, event.event_type, event.sequence);
   }
   return events;
 }
@@ -284,19 +212,21 @@ void expect_exactly_once_in_order(const std::vector<Event>& printed,
   EXPECT_EQ(sorted, table);
 }
 
-TEST_F(ResumeE2eTest, WatchPrintsEveryChangeOnceAcrossThreeCrashes) {
+TEST_P(ResumeE2eTest, WatchPrintsEveryChangeOnceAcrossThreeCrashes) {
   std::vector<std::string> ids;
   for (int i = 0; i < 12; ++i) ids.push_back("E2E-" + std::to_string(i));
   std::vector<std::string> argv = {ORDERSTREAM_CLI_BIN, "--target", target(),     "watch",
                                    "--max-reconnects",  "300",      "--deadline", "170s"};
   argv.insert(argv.end(), ids.begin(), ids.end());
-  Child watcher(argv, dir_ + "/watch.out", dir_ + "/watch.err");
+  BackgroundProcess watcher(argv, dir_ + "/watch.out", dir_ + "/watch.err");
   // Every order acknowledged (UNKNOWN: none exists yet) before the first change.
-  ASSERT_TRUE(eventually([&] {
-    const std::string out = watcher.out();
-    return std::count(out.begin(), out.end(), '\n') == 12;
-  })) << watcher.out()
-      << watcher.err();
+  ASSERT_TRUE(eventually(
+      [&] {
+        const std::string out = watcher.out();
+        return std::count(out.begin(), out.end(), '\n') == 12;
+      },
+      kPatience))
+      << watcher.out() << watcher.err();
 
   Updater updater([&] { return target(); });
   const auto steps = Updater::plan(ids);  // 36 events
@@ -305,7 +235,7 @@ TEST_F(ResumeE2eTest, WatchPrintsEveryChangeOnceAcrossThreeCrashes) {
   // Crash while changes keep coming: after a quarter, a half and three quarters of them.
   for (int crash = 1; crash <= 3; ++crash) {
     const int at = static_cast<int>(steps.size()) * crash / 4;
-    ASSERT_TRUE(eventually([&] { return updater.done() >= at; })) << "updates stalled";
+    ASSERT_TRUE(eventually([&] { return updater.done() >= at; }, kPatience)) << "updates stalled";
     crash_and_restart();
     ASSERT_FALSE(HasFatalFailure());
   }
@@ -314,20 +244,20 @@ TEST_F(ResumeE2eTest, WatchPrintsEveryChangeOnceAcrossThreeCrashes) {
   EXPECT_EQ(servers_started_, 4);
 
   const auto all_printed = [&] { return printed_events(watcher.out()).size() >= steps.size(); };
-  ASSERT_TRUE(eventually(all_printed)) << watcher.out() << watcher.err();
+  ASSERT_TRUE(eventually(all_printed, kPatience)) << watcher.out() << watcher.err();
   watcher.signal(SIGINT);
-  EXPECT_EQ(watcher.wait_for_exit(std::chrono::seconds(20)), 130) << watcher.err();
+  EXPECT_EQ(watcher.wait_for_exit(20'000), 130) << watcher.err();
   EXPECT_NE(watcher.err().find("reconnected to"), std::string::npos) << watcher.err();
 
   server_->signal(SIGTERM);
-  ASSERT_TRUE(server_->wait_for_exit(std::chrono::seconds(20)).has_value());
+  ASSERT_TRUE(server_->wait_for_exit(20'000).has_value());
   server_.reset();
-  const auto table = event_table(dir_ + "/orders.db");
+  const auto table = event_table(*store_);
   ASSERT_EQ(table.size(), steps.size());
   expect_exactly_once_in_order(printed_events(watcher.out()), table);
 }
 
-TEST_F(ResumeE2eTest, HistoryFollowPrintsEveryEventOnceAcrossACrash) {
+TEST_P(ResumeE2eTest, HistoryFollowPrintsEveryEventOnceAcrossACrash) {
   std::vector<std::string> ids;
   for (int i = 0; i < 4; ++i) ids.push_back("F-" + std::to_string(i));
   Updater updater([&] { return target(); });
@@ -335,28 +265,33 @@ TEST_F(ResumeE2eTest, HistoryFollowPrintsEveryEventOnceAcrossACrash) {
   const auto first_half = std::vector(steps.begin(), steps.begin() + 6);
   ASSERT_TRUE(updater.run(first_half));
 
-  Child follower(
+  BackgroundProcess follower(
       {ORDERSTREAM_CLI_BIN, "--target", target(), "history", "resume-customer", "--follow",
        "--follow-interval", "50ms", "--max-reconnects", "300", "--deadline", "170s"},
       dir_ + "/follow.out", dir_ + "/follow.err");
-  ASSERT_TRUE(eventually([&] { return printed_events(follower.out()).size() == 6; }))
+  ASSERT_TRUE(eventually([&] { return printed_events(follower.out()).size() == 6; }, kPatience))
       << follower.out() << follower.err();
   crash_and_restart();
   ASSERT_FALSE(HasFatalFailure());
   ASSERT_TRUE(updater.run(std::vector(steps.begin() + 6, steps.end())));
-  ASSERT_TRUE(eventually([&] { return printed_events(follower.out()).size() >= steps.size(); }))
+  ASSERT_TRUE(
+      eventually([&] { return printed_events(follower.out()).size() >= steps.size(); }, kPatience))
       << follower.out() << follower.err();
   follower.signal(SIGINT);
-  EXPECT_EQ(follower.wait_for_exit(std::chrono::seconds(20)), 130) << follower.err();
+  EXPECT_EQ(follower.wait_for_exit(20'000), 130) << follower.err();
 
   server_->signal(SIGTERM);
-  ASSERT_TRUE(server_->wait_for_exit(std::chrono::seconds(20)).has_value());
+  ASSERT_TRUE(server_->wait_for_exit(20'000).has_value());
   server_.reset();
-  const auto table = event_table(dir_ + "/orders.db");
+  const auto table = event_table(*store_);
   ASSERT_EQ(table.size(), steps.size());
   // Oldest first: the output is the table itself, line for line.
   EXPECT_EQ(printed_events(follower.out()), table);
 }
+
+INSTANTIATE_TEST_SUITE_P(Stores, ResumeE2eTest,
+                         ::testing::ValuesIn(orderstream::testing::available_test_stores()),
+                         orderstream::testing::store_kind_name);
 
 }  // namespace
 }  // namespace orderstream::cli

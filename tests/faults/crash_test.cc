@@ -26,10 +26,7 @@ int64_t import_size() {
   return value != nullptr && std::atoll(value) > 0 ? std::atoll(value) : 200'000;
 }
 
-class CrashTest : public ::testing::TestWithParam<std::string> {
- protected:
-  std::unique_ptr<TestStore> store_ = make_test_store(GetParam());
-};
+class CrashTest : public StoreTest {};
 
 TEST_P(CrashTest, KillDuringImportKeepsWhatWasCommittedAndARetryAddsNoDuplicate) {
   const int64_t count = import_size();
@@ -163,7 +160,7 @@ TEST_P(CrashTest, KillDuringUnaryBurstLosesNoAcknowledgedCreateOrStatusChange) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, CrashTest, ::testing::ValuesIn(available_test_stores()),
-                         [](const auto& param_info) { return param_info.param; });
+                         store_kind_name);
 
 }  // namespace
 }  // namespace orderstream::testing

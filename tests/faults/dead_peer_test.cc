@@ -27,10 +27,7 @@ namespace {
 
 constexpr char kAllClosed[] = "stream closed: 0 open streams";
 
-class DeadPeerTest : public ::testing::TestWithParam<std::string> {
- protected:
-  std::unique_ptr<TestStore> store_ = make_test_store(GetParam());
-};
+class DeadPeerTest : public StoreTest {};
 
 std::string read_text(const std::string& path) {
   std::ifstream in(path);
@@ -137,7 +134,7 @@ TEST_P(DeadPeerTest, SilentlyDroppedNetworkIsFreedWithinTheKeepaliveTime) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, DeadPeerTest, ::testing::ValuesIn(available_test_stores()),
-                         [](const auto& param_info) { return param_info.param; });
+                         store_kind_name);
 
 }  // namespace
 }  // namespace orderstream::testing

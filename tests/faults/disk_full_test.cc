@@ -1,9 +1,13 @@
-// A full disk under the SQLite store: a small tmpfs the test mounts, filled with a file. While
-// writes fail, an import and a create get a clear RESOURCE_EXHAUSTED or UNAVAILABLE, the server
-// stays up and serves reads; once space returns, writes work again with no restart, and the
-// database passes its integrity check. Mounting needs root: the test skips, saying so, without it.
+// A full disk under each store: its data on a small tmpfs the test mounts, filled with a file.
+// SQLite: the database file and its WAL there. PostgreSQL: a cluster of the test's own whose
+// database lives in a tablespace there (tables, indexes and the import's temporary staging
+// table; the cluster's WAL stays on the ordinary disk). While writes fail, an import and a create
+// get a clear RESOURCE_EXHAUSTED or UNAVAILABLE, the server stays up and serves reads; once space
+// returns, writes work again with no restart, and the database passes its integrity check.
+// Mounting needs root: the test skips, saying so, without it.
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/mount.h>
@@ -13,9 +17,12 @@
 
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <string>
 
 #include "faults/fault_client.h"
+#include "storage/pg_connection.h"
+#include "support/pg_test_database.h"
 #include "support/server_process.h"
 #include "support/test_store.h"
 
@@ -24,15 +31,17 @@ namespace {
 
 constexpr std::size_t kFilesystemBytes = 24 << 20;
 
-// A tmpfs of `bytes` mounted on a fresh directory for the life of the object.
+// A tmpfs of `bytes` mounted on a fresh directory for the life of the object, its root owned by
+// `owner` (a PostgreSQL cluster's user must own a tablespace's directory).
 class ScopedTmpfs {
  public:
-  explicit ScopedTmpfs(std::size_t bytes) {
+  ScopedTmpfs(std::size_t bytes, uid_t owner, gid_t group) {
     std::string pattern =
         (std::filesystem::temp_directory_path() / "orderstream-tmpfs-XXXXXX").string();
     if (mkdtemp(pattern.data()) == nullptr) return;
     path_ = pattern;
-    const std::string options = "size=" + std::to_string(bytes);
+    const std::string options = "size=" + std::to_string(bytes) + ",uid=" + std::to_string(owner) +
+                                ",gid=" + std::to_string(group) + ",mode=0700";
     mounted_ = mount("tmpfs", path_.c_str(), "tmpfs", 0, options.c_str()) == 0;
   }
   ~ScopedTmpfs() {
@@ -52,33 +61,41 @@ class ScopedTmpfs {
   bool mounted_ = false;
 };
 
-bool is_storage_refusal(const grpc::Status& status) {
-  return status.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED ||
-         status.error_code() == grpc::StatusCode::UNAVAILABLE;
-}
-
-grpc::Status create(pb::OrderService::Stub& stub, const std::string& id,
-                    const std::string& customer) {
-  grpc::ClientContext context;
-  context.set_deadline(after(std::chrono::seconds(30)));
-  pb::Order order;
-  order.set_order_id(id);
-  order.set_customer_id(customer);
-  order.set_total(1);
-  pb::OrderResponse response;
-  return stub.CreateOrder(&context, order, &response);
-}
-
-class StorageFaultTest : public ::testing::Test {
+class StorageFaultTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
     if (geteuid() != 0) GTEST_SKIP() << "mounting a tmpfs needs root";
-    if (!fs_.mounted())
+    const bool postgres = GetParam() == "postgres";
+    if (postgres && !pg_test_url()) {
+      GTEST_SKIP() << "PostgreSQL tests run through ctest, or with ORDERSTREAM_TEST_PG_URL set";
+    }
+    // As root, a PostgreSQL cluster runs as `postgres` (scripts/pg-cluster.sh).
+    uid_t owner = 0;
+    gid_t group = 0;
+    if (postgres) {
+      const passwd* user = getpwnam("postgres");
+      ASSERT_NE(user, nullptr) << "no postgres user: run scripts/setup.sh (postgresql-15)";
+      owner = user->pw_uid;
+      group = user->pw_gid;
+    }
+    fs_.emplace(kFilesystemBytes, owner, group);
+    if (!fs_->mounted()) {
       GTEST_SKIP() << "cannot mount a tmpfs here (a container without CAP_SYS_ADMIN?)";
-    server_ = std::make_unique<ServerProcess>(ServerProcessOptions{
-        .extra_args = {"--db-cache-mib", "4"}, .db = fs_.path() + "/orders.db"});
+    }
+    if (postgres) {
+      cluster_.emplace();
+      ASSERT_TRUE(cluster_->ok());
+      storage::PgConnection server(cluster_->url(), 0);
+      server.exec("CREATE TABLESPACE small_disk LOCATION '" + fs_->path() + "'");
+      server.exec("CREATE DATABASE orders TABLESPACE small_disk");
+      db_ = cluster_->url().substr(0, cluster_->url().rfind('/')) + "/orders";
+    } else {
+      db_ = fs_->path() + "/orders.db";
+    }
+    server_ = std::make_unique<ServerProcess>(
+        ServerProcessOptions{.extra_args = {"--db-cache-mib", "4"}, .db = db_});
     stub_ = pb::OrderService::NewStub(new_channel(server_->target()));
-    ASSERT_TRUE(create(*stub_, "KEEP-1", "reads").ok());
+    ASSERT_TRUE(create_order(*stub_, "KEEP-1", "reads").ok());
   }
 
   void TearDown() override {
@@ -89,7 +106,7 @@ class StorageFaultTest : public ::testing::Test {
     EXPECT_TRUE(exit_status != -1 && WIFEXITED(exit_status) && WEXITSTATUS(exit_status) == 0)
         << "the server did not exit cleanly: " << server_->log();
     server_.reset();
-    EXPECT_EQ(sqlite_integrity_check(fs_.path() + "/orders.db"), "ok");
+    EXPECT_EQ(cluster_ ? pg_integrity_check(db_) : sqlite_integrity_check(db_), "ok");
   }
 
   // Reads still work: the history written before the fault.
@@ -101,32 +118,35 @@ class StorageFaultTest : public ::testing::Test {
 
   // Writes work again on the same process: a create and an import.
   void expect_writes_work(const std::string& prefix) {
-    const grpc::Status created = create(*stub_, prefix + "-after", "after");
+    const grpc::Status created = create_order(*stub_, prefix + "-after", "after");
     EXPECT_TRUE(created.ok()) << created.error_code() << " " << created.error_message();
     const ImportResult imported = import_numbered(*stub_, prefix + "-AFTER", "after", 1'000);
     EXPECT_TRUE(imported.status.ok()) << imported.status.error_message();
     EXPECT_EQ(imported.answer.success_count(), 1'000);
   }
 
-  ScopedTmpfs fs_{kFilesystemBytes};
+  // Destroyed in reverse: the server, then the cluster, then the tmpfs under it.
+  std::optional<ScopedTmpfs> fs_;
+  std::optional<PgThrowawayCluster> cluster_;
+  std::string db_;
   std::unique_ptr<ServerProcess> server_;
   std::unique_ptr<pb::OrderService::Stub> stub_;
 };
 
-TEST_F(StorageFaultTest, FullDiskRefusesWritesClearlyKeepsReadingAndRecoversWithoutRestart) {
+TEST_P(StorageFaultTest, FullDiskRefusesWritesClearlyKeepsReadingAndRecoversWithoutRestart) {
   // Leave about 2 MiB free, then import far more than fits.
-  const std::string filler = fs_.path() + "/filler";
+  const std::string filler = fs_->path() + "/filler";
   {
     std::ofstream out(filler, std::ios::binary);
     const std::string block(1 << 20, 'x');
-    for (std::size_t free = fs_.free_bytes(); free > (3u << 20); free -= block.size()) {
+    for (std::size_t free = fs_->free_bytes(); free > (3u << 20); free -= block.size()) {
       out.write(block.data(), static_cast<std::streamsize>(block.size()));
     }
   }
   const ImportResult full = import_numbered(*stub_, "FULL", "full", 200'000);
   EXPECT_TRUE(is_storage_refusal(full.status))
       << full.status.error_code() << " " << full.status.error_message();
-  const grpc::Status refused = create(*stub_, "FULL-create", "full");
+  const grpc::Status refused = create_order(*stub_, "FULL-create", "full");
   EXPECT_TRUE(refused.ok() || is_storage_refusal(refused)) << refused.error_message();
   expect_reads_served();
 
@@ -134,6 +154,9 @@ TEST_F(StorageFaultTest, FullDiskRefusesWritesClearlyKeepsReadingAndRecoversWith
   expect_writes_work("FREED");
   expect_reads_served();
 }
+
+INSTANTIATE_TEST_SUITE_P(Stores, StorageFaultTest, ::testing::ValuesIn(available_test_stores()),
+                         store_kind_name);
 
 }  // namespace
 }  // namespace orderstream::testing

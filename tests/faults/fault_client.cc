@@ -18,15 +18,6 @@ std::chrono::system_clock::time_point after(std::chrono::milliseconds delay) {
   return std::chrono::system_clock::now() + delay;
 }
 
-bool eventually(const std::function<bool()>& condition, std::chrono::milliseconds limit) {
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (condition()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  return condition();
-}
-
 pb::Order numbered_order(const std::string& prefix, const std::string& customer, int64_t index) {
   pb::Order order;
   order.set_order_id(prefix + "-" + std::to_string(index));
@@ -51,6 +42,43 @@ ImportResult import_numbered(pb::OrderService::Stub& stub, const std::string& pr
   writer->WritesDone();
   result.status = writer->Finish();
   return result;
+}
+
+grpc::Status create_order(pb::OrderService::Stub& stub, const std::string& id,
+                          const std::string& customer) {
+  grpc::ClientContext context;
+  context.set_deadline(after(std::chrono::seconds(30)));
+  pb::Order order;
+  order.set_order_id(id);
+  order.set_customer_id(customer);
+  order.set_total(1);
+  pb::OrderResponse response;
+  return stub.CreateOrder(&context, order, &response);
+}
+
+grpc::Status change_status(pb::OrderService::Stub& stub, const std::string& id,
+                           const std::string& status) {
+  grpc::ClientContext context;
+  context.set_deadline(after(std::chrono::seconds(30)));
+  pb::OrderStatusChange change;
+  change.set_order_id(id);
+  change.set_status(status);
+  pb::OrderUpdate update;
+  return stub.UpdateOrderStatus(&context, change, &update);
+}
+
+grpc::Status get_order(pb::OrderService::Stub& stub, const std::string& id,
+                       pb::OrderDetails* details) {
+  grpc::ClientContext context;
+  context.set_deadline(after(std::chrono::seconds(30)));
+  pb::OrderID request;
+  request.set_id(id);
+  return stub.GetOrder(&context, request, details);
+}
+
+bool is_storage_refusal(const grpc::Status& status) {
+  return status.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED ||
+         status.error_code() == grpc::StatusCode::UNAVAILABLE;
 }
 
 History read_history(pb::OrderService::Stub& stub, const std::string& customer) {

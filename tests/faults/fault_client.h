@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "order_service.grpc.pb.h"
+#include "support/eventually.h"
 
 namespace orderstream::testing {
 
@@ -24,10 +25,6 @@ namespace pb = ::ecommerce::orders;
 std::shared_ptr<grpc::Channel> new_channel(const std::string& target);
 
 std::chrono::system_clock::time_point after(std::chrono::milliseconds delay);
-
-// Polls `condition` every 10 ms for at most `limit`; true once it holds.
-bool eventually(const std::function<bool()>& condition,
-                std::chrono::milliseconds limit = std::chrono::seconds(20));
 
 // Order `index` of a generated import: id "<prefix>-<index>", customer `customer`, total index+1.
 pb::Order numbered_order(const std::string& prefix, const std::string& customer, int64_t index);
@@ -41,6 +38,18 @@ struct ImportResult {
 ImportResult import_numbered(pb::OrderService::Stub& stub, const std::string& prefix,
                              const std::string& customer, int64_t count,
                              std::chrono::milliseconds deadline = std::chrono::seconds(120));
+
+// CreateOrder of order `id` for `customer` with total 1.
+grpc::Status create_order(pb::OrderService::Stub& stub, const std::string& id,
+                          const std::string& customer);
+// UpdateOrderStatus of order `id` to `status`.
+grpc::Status change_status(pb::OrderService::Stub& stub, const std::string& id,
+                           const std::string& status);
+// GetOrder of order `id`.
+grpc::Status get_order(pb::OrderService::Stub& stub, const std::string& id,
+                       pb::OrderDetails* details);
+// How a store that cannot write answers a write: RESOURCE_EXHAUSTED or UNAVAILABLE.
+bool is_storage_refusal(const grpc::Status& status);
 
 // Every event of a customer's history (newest first), or the status that ended the stream.
 struct History {

@@ -215,10 +215,7 @@ class Connection {
   std::thread thread_;
 };
 
-class ShutdownTest : public ::testing::TestWithParam<std::string> {
- protected:
-  std::unique_ptr<TestStore> store_ = make_test_store(GetParam());
-};
+class ShutdownTest : public StoreTest {};
 
 bool is_shutdown_status(const grpc::Status& status) {
   return status.error_code() == grpc::StatusCode::UNAVAILABLE &&
@@ -322,7 +319,7 @@ TEST_P(ShutdownTest, SigtermUnderLoadEndsEveryStreamWithAStatusAndExitsZero) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, ShutdownTest, ::testing::ValuesIn(available_test_stores()),
-                         [](const auto& param_info) { return param_info.param; });
+                         store_kind_name);
 
 }  // namespace
 }  // namespace orderstream::testing

@@ -131,10 +131,7 @@ class Watcher final : public grpc::ClientBidiReactor<pb::OrderID, pb::OrderUpdat
   grpc::Status status_;
 };
 
-class SoakTest : public ::testing::TestWithParam<std::string> {
- protected:
-  std::unique_ptr<TestStore> store_ = make_test_store(GetParam());
-};
+class SoakTest : public StoreTest {};
 
 TEST_P(SoakTest, ThousandWatchersUnderMixedLoadStayFlatAndEndCurrent) {
   const int seconds = soak_seconds();
@@ -309,7 +306,7 @@ TEST_P(SoakTest, ThousandWatchersUnderMixedLoadStayFlatAndEndCurrent) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, SoakTest, ::testing::ValuesIn(available_test_stores()),
-                         [](const auto& param_info) { return param_info.param; });
+                         store_kind_name);
 
 }  // namespace
 }  // namespace orderstream::testing

@@ -35,10 +35,7 @@ std::string final_status(int i) {
 
 std::string order_id(int i) { return numbered_order("ST", "stall", i).order_id(); }
 
-class StalledSubscriberTest : public ::testing::TestWithParam<std::string> {
- protected:
-  std::unique_ptr<TestStore> store_ = make_test_store(GetParam());
-};
+class StalledSubscriberTest : public StoreTest {};
 
 TEST_P(StalledSubscriberTest, StaysBoundedAndThenGetsTheLatestStatusOfEachOrder) {
   // Small import batches, so that what grows is the subscribers' share, not the import's buffer.
@@ -165,8 +162,7 @@ TEST_P(StalledSubscriberTest, StaysBoundedAndThenGetsTheLatestStatusOfEachOrder)
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, StalledSubscriberTest,
-                         ::testing::ValuesIn(available_test_stores()),
-                         [](const auto& param_info) { return param_info.param; });
+                         ::testing::ValuesIn(available_test_stores()), store_kind_name);
 
 }  // namespace
 }  // namespace orderstream::testing

@@ -72,7 +72,7 @@ TEST(PgEventsChannelTest, PayloadRoundTripsAndRejectsAnythingElse) {
 
 TEST(PgConnectionTest, SqlstatesThatMayClearUpAreTransient) {
   for (const char* transient : {"08006", "08001", "40001", "40P01", "53100", "53300", "57014",
-                                "57P01", "57P03", "58030", "55P03", ""}) {
+                                "57P01", "57P03", "58030", "55P03", "25006", ""}) {
     EXPECT_TRUE(is_transient_sqlstate(transient)) << transient;
   }
   for (const char* permanent : {"42P01", "42601", "23505", "22021", "28P01", "3D000"}) {
