@@ -51,11 +51,13 @@ stops after N events, --oldest-first reverses the order. To page: newest first, 
 --before <last seq printed>; oldest first, with --after <last seq printed>.
 
 --follow prints the history oldest first (from --after, if given), then every new event of the
-customer as it commits, until Ctrl-C or --deadline (a normal end: exit 0). It asks for the events
-after the last sequence printed every --follow-interval, so nothing is printed twice or skipped;
-when the server cannot be reached it reconnects with jittered exponential backoff and resumes from
-there (--max-reconnects bounds the attempts; default unlimited). A customer with no event yet is
-waited for. No deadline unless --deadline is given; Ctrl-C cancels the call and exits with 130.)";
+customer as the server pushes it on commit, until Ctrl-C or --deadline (a normal end: exit 0).
+Nothing is printed twice or skipped: when the server cannot be reached the command reconnects with
+jittered exponential backoff and asks for the events after the last sequence printed
+(--max-reconnects bounds the attempts; default unlimited). A customer with no event yet is waited
+for. Against a server too old to push (it ends the stream after the history), it asks again every
+--follow-interval instead. No deadline unless --deadline is given; Ctrl-C cancels the call and
+exits with 130.)";
 
 constexpr const char* kImportFooter = R"(
 FILE is CSV whose header names the columns order_id,customer_id,total (any order; fields may be
@@ -232,7 +234,8 @@ int run_cli(int argc, char** argv) {
       ->add_option_function<std::string>(
           "--follow-interval",
           [&](const std::string& text) { history_args.follow_interval = *parse_duration(text); },
-          "With --follow: how often to ask for new events (default 500ms)")
+          "With --follow, only against a server that does not push new events: how often "
+          "to ask for them (default 500ms)")
       ->check(duration_check)
       ->type_name("DURATION");
   history

@@ -2,11 +2,15 @@
 // (a customer's history can be long); Ctrl-C cancels the call. The paging flags map one to one
 // onto UserID's paging fields.
 //
-// --follow prints the history oldest first, then keeps asking for the events after the last
-// sequence printed (GetOrderHistory with after_sequence, oldest first) every --follow-interval:
-// sequences become visible in commit order, so reading on from the last one printed never skips
-// an event nor prints one twice, across polls and across reconnects alike. A lost connection is
-// resumed the same way after a backoff (cli/reconnect.h).
+// --follow asks for the history with UserID.follow: the server sends it oldest first, then pushes
+// each new event of the customer as it commits, on the same stream. A lost connection (the server
+// restarted, a deploy, the network) is resumed after a backoff (cli/reconnect.h) by asking again
+// with after_sequence = the last sequence printed: sequences become visible in commit order, so
+// reading on from the last one printed never skips an event nor prints one twice.
+//
+// A server without the follow field ignores it and ends the stream OK after the history (or
+// NOT_FOUND for a customer with no event yet), which a following server never does: the CLI then
+// asks again after the last sequence printed every --follow-interval, with the same guarantee.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -29,6 +33,7 @@ ecommerce::orders::UserID make_request(const HistoryArgs& args) {
   request.set_before_sequence(args.before_sequence);
   request.set_limit(args.limit);
   request.set_oldest_first(args.oldest_first || args.follow);
+  request.set_follow(args.follow);
   return request;
 }
 
@@ -89,7 +94,8 @@ int run_follow(const ClientOptions& options, const HistoryArgs& args) {
     // --deadline bounds a follow, as it bounds a watch: a normal end.
     if (deadline_ended && deadline) return kExitOk;
     if (status.ok() || status.error_code() == grpc::StatusCode::NOT_FOUND) {
-      // Caught up (NOT_FOUND: the customer has no event yet); ask again after the interval.
+      // A server that does not push (a following stream never ends OK or NOT_FOUND): caught up
+      // (NOT_FOUND: the customer has no event yet); ask again after the interval.
       auto wait = args.follow_interval;
       if (deadline) {
         wait = std::min(wait, std::chrono::duration_cast<std::chrono::milliseconds>(

@@ -39,6 +39,7 @@ struct HistoryArgs {
   uint32_t limit = 0;           // 0: all
   bool oldest_first = false;
   bool follow = false;  // then the events after the last one printed, as they commit
+  // --follow against a server that does not push (UserID.follow unknown to it): how often to ask.
   std::chrono::milliseconds follow_interval{500};
   std::optional<int> max_reconnects;  // unset: unlimited
 };

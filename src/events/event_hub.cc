@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <string_view>
+#include <unordered_set>
 #include <utility>
 
 namespace orderstream {
@@ -49,6 +51,32 @@ void EventHub::unsubscribe(std::span<const std::string> order_ids,
   }
 }
 
+bool EventHub::follow(const std::string& customer_id,
+                      const std::shared_ptr<EventSubscriber>& subscriber, void* tag) {
+  std::lock_guard lock(mutex_);
+  if (closed_) return false;
+  auto& list = followers_[customer_id];
+  const auto same = [&](const Follower& f) { return f.subscriber == subscriber; };
+  if (std::find_if(list.begin(), list.end(), same) != list.end()) return true;
+  Follower follower;
+  follower.subscriber = subscriber;
+  follower.tag = tag;
+  list.push_back(std::move(follower));
+  ++follows_;
+  return true;
+}
+
+void EventHub::unfollow(const std::string& customer_id, const EventSubscriber* subscriber) {
+  std::lock_guard lock(mutex_);
+  auto it = followers_.find(customer_id);
+  if (it == followers_.end()) return;
+  auto& list = it->second;
+  const auto before = list.size();
+  std::erase_if(list, [&](const Follower& f) { return f.subscriber.get() == subscriber; });
+  follows_ -= before - list.size();
+  if (list.empty()) followers_.erase(it);
+}
+
 void EventHub::publish(std::span<const OrderEvent> events) {
   std::unique_lock lock(mutex_);
   stats_.events_published += events.size();
@@ -62,30 +90,58 @@ void EventHub::publish_created(std::span<const CreateOutcome> outcomes) {
   });
   std::unique_lock lock(mutex_);
   stats_.events_published += static_cast<uint64_t>(created);
-  if (watchers_.empty()) return;
-  std::vector<OrderEvent> watched;
-  for (const auto& outcome : outcomes) {
-    if (outcome.kind == CreateOutcome::Kind::kCreated && watchers_.contains(outcome.order.id)) {
-      watched.push_back(latest_event_of(outcome.order));
+  if (watchers_.empty() && followers_.empty()) return;
+  const std::vector<OrderEvent> events = created_events_to_deliver_locked(outcomes);
+  deliver_locked(lock, events);
+}
+
+std::vector<OrderEvent> EventHub::created_events_to_deliver_locked(
+    std::span<const CreateOutcome> outcomes) const {
+  using Kind = CreateOutcome::Kind;
+  // A follower is told once per publish, with the customer's last event: walking the commit
+  // backwards finds each followed customer's last new order, and no other order of theirs is
+  // built (a bulk import of a followed customer copies one order's strings, not a million).
+  std::vector<std::size_t> last_of_followed;  // indices, descending
+  if (!followers_.empty()) {
+    std::unordered_set<std::string_view> seen;
+    for (std::size_t i = outcomes.size(); i-- > 0;) {
+      const Order& order = outcomes[i].order;
+      if (outcomes[i].kind == Kind::kCreated && followers_.contains(order.customer_id) &&
+          seen.insert(order.customer_id).second) {
+        last_of_followed.push_back(i);
+      }
     }
   }
-  deliver_locked(lock, watched);
+  std::vector<OrderEvent> events;
+  for (std::size_t i = 0; i < outcomes.size(); ++i) {
+    if (outcomes[i].kind != Kind::kCreated) continue;
+    const bool followed = !last_of_followed.empty() && last_of_followed.back() == i;
+    if (followed) last_of_followed.pop_back();
+    if (followed || (!watchers_.empty() && watchers_.contains(outcomes[i].order.id))) {
+      events.push_back(latest_event_of(outcomes[i].order));
+    }
+  }
+  return events;
 }
 
 void EventHub::deliver_locked(std::unique_lock<std::mutex>& lock,
                               std::span<const OrderEvent> events) {
-  if (watchers_.empty() || events.empty()) return;
+  if ((watchers_.empty() && followers_.empty()) || events.empty()) return;
   // Without lanes everything goes in one list. The copied shared_ptrs keep each subscriber alive
   // until its delivery is over, even if it unsubscribes meanwhile.
   std::vector<Deliveries> by_lane(std::max<std::size_t>(lanes_.size(), 1));
-  for (std::size_t i = 0; i < events.size(); ++i) {
-    auto it = watchers_.find(events[i].order_id);
-    if (it == watchers_.end()) continue;
-    for (const auto& [subscriber, tag] : it->second) {
-      by_lane[lanes_.empty() ? 0 : lane_of(subscriber.get())].push_back({subscriber, tag, i});
+  if (!watchers_.empty()) {
+    for (std::size_t i = 0; i < events.size(); ++i) {
+      auto it = watchers_.find(events[i].order_id);
+      if (it == watchers_.end()) continue;
+      for (const auto& [subscriber, tag] : it->second) {
+        by_lane[lanes_.empty() ? 0 : lane_of(subscriber.get())].push_back({subscriber, tag, i});
+      }
     }
   }
+  // The metric counts what watch streams receive; a follower's call carries no event of its own.
   for (const auto& deliveries : by_lane) stats_.deliveries += deliveries.size();
+  if (!followers_.empty()) add_follower_deliveries_locked(by_lane, events);
   if (lanes_.empty()) {
     // Delivered outside the lock: subscribers take their own locks and may call back into the
     // hub.
@@ -110,11 +166,34 @@ void EventHub::deliver_locked(std::unique_lock<std::mutex>& lock,
   }
 }
 
+void EventHub::add_follower_deliveries_locked(std::vector<Deliveries>& by_lane,
+                                              std::span<const OrderEvent> events) {
+  const uint64_t serial = ++publish_serial_;
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    auto it = followers_.find(events[i].customer_id);
+    if (it == followers_.end()) continue;
+    for (Follower& follower : it->second) {
+      if (follower.publish == serial) {
+        // Told already in this publish: the call carries the customer's highest sequence.
+        auto& delivery = by_lane[follower.lane][follower.index];
+        if (events[i].sequence > events[delivery.event].sequence) delivery.event = i;
+        continue;
+      }
+      follower.publish = serial;
+      follower.lane = lanes_.empty() ? 0 : lane_of(follower.subscriber.get());
+      follower.index = by_lane[follower.lane].size();
+      by_lane[follower.lane].push_back({follower.subscriber, follower.tag, i});
+    }
+  }
+}
+
 void EventHub::close() {
   std::lock_guard lock(mutex_);
   closed_ = true;
   watchers_.clear();
   subscriptions_ = 0;
+  followers_.clear();
+  follows_ = 0;
 }
 
 EventHub::Stats EventHub::stats() const {
@@ -125,6 +204,16 @@ EventHub::Stats EventHub::stats() const {
 std::size_t EventHub::subscription_count() const {
   std::lock_guard lock(mutex_);
   return subscriptions_;
+}
+
+std::size_t EventHub::follower_count() const {
+  std::lock_guard lock(mutex_);
+  return follows_;
+}
+
+bool EventHub::has_subscribers() const {
+  std::lock_guard lock(mutex_);
+  return subscriptions_ > 0 || follows_ > 0;
 }
 
 }  // namespace orderstream

@@ -326,7 +326,7 @@ int main(int argc, char** argv) {
     if (storage::is_postgres_url(db)) {
       feed = std::make_unique<storage::PgChangeFeed>(
           storage::PgChangeFeedOptions{db, pg_options.statement_timeout_ms, {}}, hub,
-          [&hub] { return hub.subscription_count() > 0; });
+          [&hub] { return hub.has_subscribers(); });
     }
     OrderService orders(metered_store,
                         feed ? feed->local_commits() : static_cast<EventPublisher&>(hub));

@@ -14,7 +14,10 @@
 
 #include <cerrno>
 #include <chrono>
+#include <cstdlib>
+#include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <optional>
 #include <regex>
 #include <sstream>
@@ -339,6 +342,31 @@ TEST_P(CliEndToEndTest, WatchWithDeadlineReceivesAChangeMadeMeanwhile) {
   EXPECT_EQ(watch.err(), "");
 }
 
+TEST_P(CliEndToEndTest, HistoryFollowPrintsNewEventsAsTheServerPushesThem) {
+  create("F-1", "follower", "5");
+  // An hour between polls: an event printed during the test can only have been pushed.
+  BackgroundCli follow(server_->directory(), "follow",
+                       {"history", "follower", "--follow", "--follow-interval", "1h", "--target",
+                        server_->target()});
+  ASSERT_TRUE(follow.wait_for_output("F-1  CREATED  seq=", 10000)) << follow.out() << follow.err();
+  set_status("F-1", "SHIPPED");
+  create("X-1", "someone-else", "7");
+  create("F-2", "follower", "6");
+  ASSERT_TRUE(follow.wait_for_output("F-2  CREATED  seq=", 10000)) << follow.out() << follow.err();
+  follow.signal(SIGINT);
+  ASSERT_EQ(follow.wait_for_exit(15000), 130) << follow.out() << follow.err();
+
+  const auto lines = lines_of(follow.out());
+  ASSERT_EQ(lines.size(), 3u) << follow.out();
+  EXPECT_EQ(lines[0].rfind("F-1  CREATED  seq=", 0), 0u) << follow.out();
+  EXPECT_EQ(lines[1].rfind("F-1  SHIPPED  seq=", 0), 0u) << follow.out();
+  EXPECT_EQ(lines[2].rfind("F-2  CREATED  seq=", 0), 0u) << follow.out();
+  // The server's own history, oldest first, is what was printed, line for line.
+  const auto history = run({"history", "follower", "--oldest-first"});
+  ASSERT_EQ(history.exit_code, 0) << describe(history);
+  EXPECT_EQ(lines_of(history.out), lines);
+}
+
 TEST_P(CliEndToEndTest, CommonOptionsMayComeBeforeTheCommand) {
   create("P-1", "pat", "2");
   const auto result = cli({"--target", server_->target(), "--output", "json", "history", "pat"});
@@ -448,6 +476,73 @@ TEST(CliImportCountTest, AnAnswerThatDoesNotCountEveryRecordSentFailsTheImport) 
   EXPECT_EQ(result.exit_code, 1) << describe(result);
   EXPECT_NE(result.err.find("the server counted 1 orders but 3 were sent"), std::string::npos)
       << result.err;
+}
+
+// A server that predates UserID.follow: it ignores the field, so a history ends OK after the
+// events it holds. It serves the events it is given that are after the request's after_sequence.
+class ServerWithoutFollow final : public ecommerce::orders::OrderService::Service {
+ public:
+  void add(const std::string& order_id, int64_t sequence) {
+    std::lock_guard lock(mutex_);
+    ecommerce::orders::OrderEvent event;
+    event.set_event_type("CREATED");
+    event.set_order_id(order_id);
+    event.set_timestamp(1'795'776'303'777 + sequence);
+    event.set_sequence(sequence);
+    events_.push_back(event);
+  }
+  int calls() {
+    std::lock_guard lock(mutex_);
+    return calls_;
+  }
+
+ private:
+  grpc::Status GetOrderHistory(grpc::ServerContext*, const ecommerce::orders::UserID* request,
+                               grpc::ServerWriter<ecommerce::orders::OrderEvent>* writer) override {
+    std::vector<ecommerce::orders::OrderEvent> events;
+    {
+      std::lock_guard lock(mutex_);
+      ++calls_;
+      for (const auto& event : events_) {
+        if (event.sequence() > request->after_sequence()) events.push_back(event);
+      }
+    }
+    for (const auto& event : events) writer->Write(event);
+    return grpc::Status::OK;
+  }
+
+  std::mutex mutex_;
+  std::vector<ecommerce::orders::OrderEvent> events_;
+  int calls_ = 0;
+};
+
+TEST(CliFollowFallbackTest, AgainstAServerWithoutFollowItAsksAgainEveryInterval) {
+  ServerWithoutFollow service;
+  service.add("O-1", 1);
+  grpc::ServerBuilder builder;
+  int port = 0;
+  builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
+  builder.RegisterService(&service);
+  const auto server = builder.BuildAndStart();
+  ASSERT_NE(port, 0);
+  std::string dir = ::testing::TempDir() + "orderstream-fallback-XXXXXX";
+  ASSERT_NE(mkdtemp(dir.data()), nullptr);
+  BackgroundCli follow(dir, "fallback",
+                       {"history", "alice", "--follow", "--follow-interval", "50ms", "--target",
+                        "127.0.0.1:" + std::to_string(port)});
+  ASSERT_TRUE(follow.wait_for_output("O-1  CREATED  seq=1", 10000)) << follow.err();
+  service.add("O-2", 2);
+  ASSERT_TRUE(follow.wait_for_output("O-2  CREATED  seq=2", 10000)) << follow.err();
+  follow.signal(SIGINT);
+  ASSERT_EQ(follow.wait_for_exit(15000), 130) << follow.err();
+  server->Shutdown();
+  const auto lines = lines_of(follow.out());
+  ASSERT_EQ(lines.size(), 2u) << follow.out();
+  EXPECT_EQ(lines[0].rfind("O-1  CREATED  seq=1  ", 0), 0u) << follow.out();
+  EXPECT_EQ(lines[1].rfind("O-2  CREATED  seq=2  ", 0), 0u) << follow.out();
+  EXPECT_GE(service.calls(), 2);
+  std::error_code ignored;
+  std::filesystem::remove_all(dir, ignored);
 }
 
 TEST_P(CliEndToEndTest, WatchWithoutIdsOnATerminalSaysItReadsStdin) {

@@ -491,5 +491,110 @@ TEST_P(PublishCreatedTest, NothingWatchedDeliversNothing) {
 
 INSTANTIATE_TEST_SUITE_P(Lanes, PublishCreatedTest, ::testing::Values(0U, 2U));
 
+// --- followers: one call per publish that holds events of the followed customer
+
+OrderEvent event_of(const std::string& customer, const std::string& order_id, int64_t sequence) {
+  return OrderEvent{sequence, order_id, customer, OrderStatus::kCreated, 1'000 + sequence};
+}
+
+CreateOutcome created_for(const std::string& customer, const std::string& order_id,
+                          int64_t sequence) {
+  return CreateOutcome{CreateOutcome::Kind::kCreated,
+                       Order{order_id, customer, 5.0f, OrderStatus::kCreated, 1'000 + sequence,
+                             1'000 + sequence, sequence}};
+}
+
+class FollowerTest : public ::testing::TestWithParam<std::size_t> {};
+
+TEST_P(FollowerTest, AFollowerIsToldOncePerPublishWithTheCustomersHighestSequence) {
+  auto follower = std::make_shared<RecordingSubscriber>();
+  auto watcher = std::make_shared<RecordingSubscriber>();
+  int tag = 0;
+  {
+    EventHub hub(GetParam());  // destruction delivers what lanes still hold
+    ASSERT_TRUE(hub.follow("alice", follower, &tag));
+    ASSERT_TRUE(hub.subscribe("A-1", watcher));
+    hub.publish(std::vector<OrderEvent>{event_of("alice", "A-1", 1), event_of("bob", "B-1", 2),
+                                        event_of("alice", "A-2", 3), event_of("bob", "B-2", 4)});
+    hub.publish(std::vector<OrderEvent>{event_of("bob", "B-3", 5)});  // nothing for alice
+    hub.publish(std::vector<OrderEvent>{event_of("alice", "A-3", 6)});
+    EXPECT_EQ(hub.stats().deliveries, 1u) << "the metric counts watch deliveries only";
+  }
+  const auto told = follower->events();
+  ASSERT_EQ(told.size(), 2u);
+  EXPECT_EQ(told[0].sequence, 3);
+  EXPECT_EQ(told[0].order_id, "A-2");
+  EXPECT_EQ(told[1].sequence, 6);
+  EXPECT_EQ(follower->tags(), (std::vector<void*>{&tag, &tag}));
+  EXPECT_EQ(watcher->order_ids(), std::vector<std::string>{"A-1"}) << "watchers as before";
+}
+
+TEST_P(FollowerTest, EveryFollowerOfACustomerIsToldAndOthersAreNot) {
+  auto first = std::make_shared<RecordingSubscriber>();
+  auto second = std::make_shared<RecordingSubscriber>();
+  auto of_bob = std::make_shared<RecordingSubscriber>();
+  {
+    EventHub hub(GetParam());
+    ASSERT_TRUE(hub.follow("alice", first));
+    ASSERT_TRUE(hub.follow("alice", second));
+    ASSERT_TRUE(hub.follow("alice", second));  // again: counted and told once
+    ASSERT_TRUE(hub.follow("bob", of_bob));
+    EXPECT_EQ(hub.follower_count(), 3u);
+    EXPECT_EQ(hub.subscription_count(), 0u);
+    hub.publish(std::vector<OrderEvent>{event_of("alice", "A-1", 1), event_of("alice", "A-2", 2)});
+  }
+  EXPECT_EQ(first->events().size(), 1u);
+  EXPECT_EQ(second->events().size(), 1u);
+  EXPECT_TRUE(of_bob->events().empty());
+}
+
+TEST_P(FollowerTest, PublishCreatedBuildsOnlyTheFollowedCustomersLastNewOrder) {
+  auto follower = std::make_shared<RecordingSubscriber>();
+  auto watcher = std::make_shared<RecordingSubscriber>();
+  {
+    EventHub hub(GetParam());
+    ASSERT_TRUE(hub.follow("alice", follower));
+    ASSERT_TRUE(hub.subscribe("B-1", watcher));
+    auto existing = created_for("alice", "A-0", 0);
+    existing.kind = CreateOutcome::Kind::kExisting;
+    const std::vector<CreateOutcome> outcomes{
+        created_for("alice", "A-1", 1), created_for("bob", "B-1", 2),
+        created_for("alice", "A-2", 3), existing, created_for("carol", "C-1", 4)};
+    hub.publish_created(outcomes);
+  }
+  const auto told = follower->events();
+  ASSERT_EQ(told.size(), 1u);
+  EXPECT_EQ(told[0].order_id, "A-2");
+  EXPECT_EQ(told[0].sequence, 3);
+  EXPECT_EQ(told[0].customer_id, "alice");
+  EXPECT_EQ(watcher->order_ids(), std::vector<std::string>{"B-1"});
+}
+
+TEST_P(FollowerTest, UnfollowAndCloseDropTheFollowerAndItsReference) {
+  EventHub hub(GetParam());
+  auto follower = std::make_shared<RecordingSubscriber>();
+  auto other = std::make_shared<RecordingSubscriber>();
+  EXPECT_FALSE(hub.has_subscribers());
+  ASSERT_TRUE(hub.follow("alice", follower));
+  EXPECT_TRUE(hub.has_subscribers());
+  hub.unfollow("alice", other.get());  // not a follower: nothing changes
+  hub.unfollow("bob", follower.get());
+  EXPECT_EQ(hub.follower_count(), 1u);
+  hub.unfollow("alice", follower.get());
+  EXPECT_EQ(hub.follower_count(), 0u);
+  EXPECT_FALSE(hub.has_subscribers());
+  EXPECT_EQ(follower.use_count(), 1);
+
+  ASSERT_TRUE(hub.follow("alice", follower));
+  hub.close();
+  EXPECT_EQ(hub.follower_count(), 0u);
+  EXPECT_EQ(follower.use_count(), 1);
+  EXPECT_FALSE(hub.follow("alice", follower));
+  publish_one(hub, event_of("alice", "A-1", 1));
+  EXPECT_TRUE(follower->events().empty());
+}
+
+INSTANTIATE_TEST_SUITE_P(Lanes, FollowerTest, ::testing::Values(0U, 2U));
+
 }  // namespace
 }  // namespace orderstream

@@ -154,6 +154,43 @@ TEST_F(AuthTest, ACustomerReadsItsOwnHistoryOnly) {
       << "no hint whether a customer exists";
 }
 
+TEST_F(AuthTest, ACustomerFollowsItsOwnCustomerOnly) {
+  ASSERT_TRUE(create_as(kAdmin, "ORD-A1", "alice").ok());
+  ASSERT_TRUE(create_as(kAdmin, "ORD-B1", "bob").ok());
+  const auto follow_as = [&](const std::string& token, const std::string& customer,
+                             grpc::ClientContext& context) {
+    pb::UserID user;
+    user.set_id(customer);
+    user.set_follow(true);
+    if (!token.empty()) context.AddMetadata("authorization", "Bearer " + token);
+    context.set_deadline(in(std::chrono::seconds(10)));
+    return stub_->GetOrderHistory(&context, user);
+  };
+  for (const std::string customer : {"bob", "nobody"}) {
+    grpc::ClientContext context;
+    auto reader = follow_as(kAlice, customer, context);
+    pb::OrderEvent event;
+    EXPECT_FALSE(reader->Read(&event)) << customer;
+    EXPECT_EQ(reader->Finish().error_code(), grpc::StatusCode::PERMISSION_DENIED) << customer;
+  }
+  EXPECT_EQ(hub_.follower_count(), 0u) << "a refused follower is never registered";
+
+  grpc::ClientContext context;
+  auto reader = follow_as(kAlice, "alice", context);
+  pb::OrderEvent event;
+  ASSERT_TRUE(reader->Read(&event));
+  EXPECT_EQ(event.order_id(), "ORD-A1");
+  ASSERT_TRUE(create_as(kAdmin, "ORD-B2", "bob").ok());
+  ASSERT_TRUE(create_as(kAlice, "ORD-A2", "alice").ok());
+  ASSERT_TRUE(reader->Read(&event));
+  EXPECT_EQ(event.order_id(), "ORD-A2") << "bob's order is not alice's to see";
+  context.TryCancel();
+  for (int i = 0; i < 100 && reader->Read(&event); ++i) {
+  }
+  EXPECT_EQ(reader->Finish().error_code(), grpc::StatusCode::CANCELLED);
+  EXPECT_TRUE(eventually([&] { return hub_.follower_count() == 0; }));
+}
+
 TEST_F(AuthTest, ACustomerWatchesItsOwnOrdersAndLearnsNothingAboutOthers) {
   ASSERT_TRUE(create_as(kAdmin, "ORD-A1", "alice").ok());
   ASSERT_TRUE(create_as(kAdmin, "ORD-B1", "bob").ok());
