@@ -32,8 +32,8 @@ HistoryReactor* HistoryReactor::start(ReactorContext context, StreamGrant grant,
     reactor->finish_locked(to_grpc_status(*invalid));
   } else if (auto denied = auth::check_history(reactor->grant_.caller, reactor->customer_id_)) {
     reactor->finish_locked(to_grpc_status(*denied));
-  } else if (auto invalid = invalid_request(user)) {
-    reactor->finish_locked(to_grpc_status(*invalid));
+  } else if (auto bad_field = invalid_request(user)) {
+    reactor->finish_locked(to_grpc_status(*bad_field));
   } else if (reactor->register_locked() && (!reactor->follow_ || reactor->follow_locked())) {
     reactor->fetch_locked();
   }
