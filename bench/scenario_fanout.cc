@@ -5,9 +5,13 @@
 // bound of commit -> receipt, since it includes the RPC's way to the server and the commit.
 // The server conflates: a subscriber that falls behind gets only the newest status of an order,
 // so delivered may be below S*U; complete means nothing was lost, every subscriber ending with
-// every order at its last generated status.
+// every order at its last generated status. `--target A,B` splits the subscribers over several
+// replicas on one database (round robin), so that more of them can be served than one process
+// carries.
 #include <algorithm>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "bench/connection.h"
 #include "bench/fanout_subscriber.h"
@@ -18,6 +22,22 @@
 #include "order_service.grpc.pb.h"
 
 namespace orderstream::bench {
+namespace {
+
+// "A,B" -> {"A", "B"}; empty pieces dropped.
+std::vector<std::string> split_targets(const std::string& list) {
+  std::vector<std::string> targets;
+  std::size_t start = 0;
+  while (start <= list.size()) {
+    const std::size_t comma = std::min(list.find(',', start), list.size());
+    if (comma > start) targets.push_back(list.substr(start, comma - start));
+    start = comma + 1;
+  }
+  return targets;
+}
+
+}  // namespace
+
 ScenarioResult run_fanout(const ScenarioContext& context, const FanoutArgs& args) {
   ScenarioResult result;
   // The no-database run is the fan-out ceiling, reported under its own name next to the others.
@@ -34,10 +54,26 @@ ScenarioResult run_fanout(const ScenarioContext& context, const FanoutArgs& args
   result.param("updates", updates);
   result.param("rate", args.rate);
   result.param("no_database", args.no_database ? 1 : 0);
+  // Several --target replicas (A,B): the subscribers are split over them, round robin.
+  const std::vector<std::string> targets = split_targets(context.target);
+  result.param("replicas", static_cast<double>(targets.size()));
+  if (targets.size() > 1) {
+    result.title += ", subscribers split over " + std::to_string(targets.size()) + " replicas";
+    result.note("subscribers split round robin over " + context.target +
+                "; server CPU and memory are those of --server-pid only");
+  }
   if (!args.update_target.empty()) {
     result.title += ", updates through " + args.update_target;
     result.note("updates go to " + args.update_target +
                 ", subscribers are on the target: fan-out across replicas");
+  }
+  if (targets.empty()) {
+    result.fail("--target names no server");
+    return result;
+  }
+  if (args.no_database && targets.size() > 1) {
+    result.fail("--no-database publishes into one server's event hub: give one --target");
+    return result;
   }
   if (updates < args.updates) {
     result.note("--updates " + std::to_string(args.updates) + " capped to " +
@@ -55,18 +91,21 @@ ScenarioResult run_fanout(const ScenarioContext& context, const FanoutArgs& args
   // Own ids for the no-database run, so that orders a database run created are not acknowledged.
   auto board = std::make_shared<FanoutBoard>((args.no_database ? "t" : "f") + context.run_id + "-",
                                              final_steps);
-  // One more connection for the generator, so updates do not queue behind deliveries; to another
-  // replica for fan-out across replicas (the subscribers' server learns of each commit from the
-  // database, not from the call).
-  const auto stubs =
-      connect_stubs<ecommerce::orders::OrderService>(context.target, args.channels, deadline);
+  // --channels connections to each subscriber target. One more connection for the generator, so
+  // updates do not queue behind deliveries; to another replica for fan-out across replicas (the
+  // subscribers' server learns of each commit from the database, not from the call).
+  std::vector<std::vector<std::unique_ptr<ecommerce::orders::OrderService::Stub>>> stubs;
+  for (const std::string& target : targets) {
+    stubs.push_back(
+        connect_stubs<ecommerce::orders::OrderService>(target, args.channels, deadline));
+  }
   const auto generator_stubs = connect_stubs<ecommerce::orders::OrderService>(
-      args.update_target.empty() ? context.target : args.update_target, 1, deadline);
+      args.update_target.empty() ? targets.front() : args.update_target, 1, deadline);
   auto& generator_stub = *generator_stubs.front();
   std::unique_ptr<orderstream::bench::TransportBench::Stub> publisher;
   if (args.no_database) {
     publisher = orderstream::bench::TransportBench::NewStub(
-        connect_channels(context.target, 1, deadline).front());
+        connect_channels(targets.front(), 1, deadline).front());
   }
 
   // Not measure(): the server's RSS is read mid-load, and a failed subscription ends the scenario
@@ -78,8 +117,13 @@ ScenarioResult run_fanout(const ScenarioContext& context, const FanoutArgs& args
                             std::to_string(args.orders) + " orders each");
   SubscriberFleet fleet(board);
   const Clock::time_point subscribe_start = Clock::now();
+  // Round robin over the targets, then over each target's connections.
+  const int target_count = static_cast<int>(targets.size());
   for (int s = 0; s < args.subscribers; ++s) {
-    fleet.add(0, args.orders, updates).start(*stubs[s % args.channels], deadline);
+    fleet.add(0, args.orders, updates)
+        .start(*stubs[static_cast<std::size_t>(s % target_count)]
+                     [static_cast<std::size_t>((s / target_count) % args.channels)],
+               deadline);
   }
   const bool all_acked =
       board->wait_for(FanoutBoard::Counter::kAcked, args.subscribers, deadline.at());

@@ -1,6 +1,7 @@
 #include "domain/create_batcher.h"
 
 #include <utility>
+#include <vector>
 
 #include "common/thread_name.h"
 #include "domain/order_validation.h"
@@ -59,7 +60,8 @@ void CreateBatcher::run() {
 }
 
 void CreateBatcher::commit(std::vector<Request>& group) {
-  // A call whose deadline has passed is answered now: committing it would be wasted work.
+  // A call whose deadline has passed (or that was cancelled) is answered now: committing it would
+  // be wasted work.
   const auto now = Deadline::Clock::now();
   std::erase_if(group, [&](Request& request) {
     if (!request.deadline.expired(now)) return false;
@@ -70,12 +72,15 @@ void CreateBatcher::commit(std::vector<Request>& group) {
   if (group.empty()) return;
   std::vector<NewOrder> orders;
   orders.reserve(group.size());
-  Deadline deadline = group.front().deadline;
+  std::vector<Deadline> deadlines;
+  deadlines.reserve(group.size());
   for (auto& request : group) {
-    deadline = Deadline::latest(deadline, request.deadline);
+    deadlines.push_back(request.deadline);
     orders.push_back(std::move(request.order));
   }
-  auto answers = orders_.create_validated(std::move(orders), deadline);
+  // The group runs as long as one of its callers still waits: until the latest deadline, and
+  // cancelled only once every caller cancelled.
+  auto answers = orders_.create_validated(std::move(orders), Deadline::latest(deadlines));
   for (std::size_t i = 0; i < group.size(); ++i) group[i].done(std::move(answers[i]));
 }
 

@@ -31,8 +31,9 @@ class CreateBatcher {
 
   // Answers `done` exactly once: at once on the caller's thread for an invalid order or after
   // shutdown began, otherwise on the writer thread once the order's group is committed. `done`
-  // must not block. A group's statements are bounded by the latest deadline among its calls; a
-  // call whose deadline passed while it queued is answered kDeadlineExceeded, not committed.
+  // must not block. A group's statements are bounded by the latest deadline among its calls and
+  // stopped only once every one of them was cancelled; a call whose deadline passed (or that was
+  // cancelled) while it queued is answered kDeadlineExceeded, not committed.
   void submit(NewOrder order, Done done, Deadline deadline = {});
 
   // Commits what is queued, answers it, and stops the writer thread. Idempotent.

@@ -4,12 +4,16 @@
 #include <poll.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <charconv>
 #include <chrono>
 #include <cstdlib>
+#include <memory>
 #include <optional>
 #include <string>
+#include <system_error>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -29,6 +33,14 @@ void log_notice(void* /*arg*/, const char* message) {
 // After a cancel, how long the server has to answer before the connection is given up on (the
 // statement then still ends at the session's statement_timeout).
 constexpr int kCancelGraceMs = 5'000;
+
+// Cancel requests sent at once at most, each from a thread of its own (cancel_running).
+constexpr int kMaxCancelsInFlight = 16;
+std::atomic<int> cancels_in_flight{0};
+
+struct CancelFree {
+  void operator()(PGcancel* cancel) const { PQfreeCancel(cancel); }
+};
 
 bool is_copy_start(pg_result* result) {
   const ExecStatusType status = PQresultStatus(result);
@@ -198,7 +210,7 @@ void PgConnection::end_transaction_quietly() {
 template <class Send>
 PgResult PgConnection::run(Send&& send, std::string_view what) {
   if (deadline_.expired()) {
-    throw DeadlineExceededError("the caller's deadline passed before " +
+    throw DeadlineExceededError("the caller's deadline passed (or it cancelled) before " +
                                 std::string(what.substr(0, what.find('\n'))) + " was sent");
   }
   if (send() == 0) fail(what, nullptr);
@@ -228,8 +240,10 @@ PgResult PgConnection::collect(std::string_view what) {
     const std::string message =
         trimmed(kept != nullptr ? PQresultErrorMessage(kept) : PQerrorMessage(conn_));
     PQclear(kept);
-    throw DeadlineExceededError("PostgreSQL statement cancelled at the caller's deadline (" +
-                                message + ") in: " + std::string(what.substr(0, what.find('\n'))));
+    throw DeadlineExceededError(
+        "PostgreSQL statement cancelled at the caller's deadline or "
+        "cancellation (" +
+        message + ") in: " + std::string(what.substr(0, what.find('\n'))));
   }
   return checked(kept, what);
 }
@@ -242,8 +256,15 @@ void PgConnection::wait_while_busy(std::string_view what) {
       timeout_ms = static_cast<int>(std::max<int64_t>(
           0,
           std::chrono::ceil<std::chrono::milliseconds>(*give_up - Deadline::Clock::now()).count()));
-    } else if (deadline_.is_set()) {
-      timeout_ms = static_cast<int>(std::min<int64_t>(deadline_.remaining_ms(), 60'000));
+    } else {
+      int64_t wait_ms = -1;
+      if (deadline_.is_set()) wait_ms = std::min<int64_t>(deadline_.remaining_ms(), 60'000);
+      // Nothing wakes this wait when the caller cancels: it looks now and then.
+      if (deadline_.cancellable()) {
+        const int64_t check_ms = Deadline::kCancelCheckInterval.count();
+        wait_ms = wait_ms < 0 ? check_ms : std::min(wait_ms, check_ms);
+      }
+      timeout_ms = static_cast<int>(wait_ms);
     }
     pollfd fd{PQsocket(conn_), POLLIN, 0};
     const int ready = ::poll(&fd, 1, timeout_ms);
@@ -252,33 +273,56 @@ void PgConnection::wait_while_busy(std::string_view what) {
       broken_ = true;
       throw StorageError("poll on the PostgreSQL socket failed in: " + std::string(what), true);
     }
-    if (ready == 0) {
-      if (give_up && Deadline::Clock::now() >= *give_up) {
+    if (ready > 0) {
+      if (PQconsumeInput(conn_) == 0) return;  // lost: PQgetResult reports it
+      if (PQisBusy(conn_) == 0) return;
+    }
+    const auto now = Deadline::Clock::now();
+    if (give_up) {
+      if (now >= *give_up) {
         // No answer to the cancel: the connection cannot be trusted with another statement.
         broken_ = true;
         throw DeadlineExceededError(
             "PostgreSQL did not answer a cancelled statement; connection dropped in: " +
             std::string(what.substr(0, what.find('\n'))));
       }
-      if (!give_up && deadline_.expired()) {
-        cancel_running();
-        cancelled_ = true;
-        give_up = Deadline::Clock::now() + std::chrono::milliseconds(kCancelGraceMs);
-      }
-      continue;
+    } else if (deadline_.expired(now)) {
+      cancel_running();
+      cancelled_ = true;
+      give_up = now + std::chrono::milliseconds(kCancelGraceMs);
     }
-    if (PQconsumeInput(conn_) == 0) return;  // lost: PQgetResult reports it
   }
 }
 
 void PgConnection::cancel_running() {
-  PGcancel* cancel = PQgetCancel(conn_);
+  std::unique_ptr<PGcancel, CancelFree> cancel(PQgetCancel(conn_));
   if (cancel == nullptr) return;
-  char error[256] = {};
-  if (PQcancel(cancel, error, sizeof error) == 0) {
-    OS_LOG(kWarn) << "cannot cancel a PostgreSQL statement at its deadline: " << trimmed(error);
+  // PQcancel opens a connection of its own with a blocking connect() that libpq 15 bounds by
+  // neither connect_timeout nor tcp_user_timeout (Linux applies that to established connections
+  // only), so against a host that drops packets it would wait out the kernel's SYN retries,
+  // about two minutes. It runs on a thread of its own instead: this thread keeps its bound (it
+  // waits kCancelGraceMs for the statement to end, then drops the connection), and the helper
+  // ends when the kernel gives up at the latest. At most kMaxCancelsInFlight helpers run at once;
+  // beyond that the cancel is not sent, and the connection is dropped after the grace as when
+  // the server does not answer.
+  if (cancels_in_flight.fetch_add(1) >= kMaxCancelsInFlight) {
+    cancels_in_flight.fetch_sub(1);
+    OS_LOG(kWarn) << "not cancelling a PostgreSQL statement: " << kMaxCancelsInFlight
+                  << " cancel requests are still waiting for the server";
+    return;
   }
-  PQfreeCancel(cancel);
+  try {
+    std::thread([cancel = std::move(cancel)] {
+      char error[256] = {};
+      if (PQcancel(cancel.get(), error, sizeof error) == 0) {
+        OS_LOG(kWarn) << "cannot cancel a PostgreSQL statement: " << trimmed(error);
+      }
+      cancels_in_flight.fetch_sub(1);
+    }).detach();
+  } catch (const std::system_error& e) {
+    cancels_in_flight.fetch_sub(1);
+    OS_LOG(kWarn) << "cannot start a thread to cancel a PostgreSQL statement: " << e.what();
+  }
 }
 
 PgResult PgConnection::exec(const std::string& sql) {
@@ -310,12 +354,19 @@ void PgConnection::copy_in(const std::string& sql, std::string_view data) {
   for (std::size_t offset = 0; offset < data.size(); offset += kPiece) {
     const std::size_t size = std::min(kPiece, data.size() - offset);
     if (PQputCopyData(conn_, data.data() + offset, static_cast<int>(size)) != 1) {
-      fail(sql, nullptr);
+      copy_failed(sql);
     }
   }
-  if (PQputCopyEnd(conn_, nullptr) != 1) fail(sql, nullptr);
-  // The COPY's own result, then nothing.
+  if (PQputCopyEnd(conn_, nullptr) != 1) copy_failed(sql);
+  // The COPY's own result (a refused row: the server's error), then nothing.
   PgResult ended = collect(sql);
+}
+
+void PgConnection::copy_failed(std::string_view what) {
+  // libpq refuses more data once the COPY is over; when the server ended it, its error is among
+  // the results, and says more (and carries the SQLSTATE) than libpq's own message.
+  if (PQstatus(conn_) == CONNECTION_OK) collect(what);
+  fail(what, nullptr);
 }
 
 PgResult PgConnection::checked(pg_result* result, std::string_view what) {
@@ -339,9 +390,10 @@ void PgConnection::fail(std::string_view what, pg_result* result) {
       trimmed(result != nullptr ? PQresultErrorMessage(result) : PQerrorMessage(conn_));
   // Only the statement's first line goes to the log: enough to tell which one failed.
   std::string_view statement = what.substr(0, what.find('\n'));
-  throw StorageError("PostgreSQL: " + message + (sqlstate.empty() ? "" : " [" + sqlstate + "]") +
-                         (lost ? " (connection lost)" : "") + " in: " + std::string(statement),
-                     lost || is_transient_sqlstate(sqlstate));
+  throw PgStatementError("PostgreSQL: " + message +
+                             (sqlstate.empty() ? "" : " [" + sqlstate + "]") +
+                             (lost ? " (connection lost)" : "") + " in: " + std::string(statement),
+                         lost || is_transient_sqlstate(sqlstate), sqlstate);
 }
 
 PgTransaction::PgTransaction(PgConnection& connection) : connection_(connection) {

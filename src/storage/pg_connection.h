@@ -9,6 +9,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "domain/deadline.h"
@@ -24,6 +25,19 @@ namespace orderstream::storage {
 // conflict, exhausted resources, a database that is read-only for now. Syntax errors, missing
 // tables and constraint violations are not.
 bool is_transient_sqlstate(std::string_view sqlstate);
+
+// A statement PostgreSQL refused, with its SQLSTATE, for the callers that handle one condition
+// themselves (the bulk path's unique violation). Other callers treat it as any StorageError.
+class PgStatementError : public StorageError {
+ public:
+  PgStatementError(const std::string& detail, bool transient, std::string sqlstate)
+      : StorageError(detail, transient), sqlstate_(std::move(sqlstate)) {}
+  // Empty when the server sent none (the connection failed, not the statement).
+  const std::string& sqlstate() const { return sqlstate_; }
+
+ private:
+  std::string sqlstate_;
+};
 
 // One query's result; rows and columns count from 0. Text format: values are what PostgreSQL
 // prints, parsed here.
@@ -69,8 +83,9 @@ class PgConnection {
   bool usable();
 
   // Bounds the statements that follow by `deadline` (none: only the session's statement_timeout):
-  // a statement still running when it passes is cancelled (PQcancel), and one that would start
-  // after it is not sent; either throws DeadlineExceededError. The pool sets it per lease.
+  // a statement still running when it is reached (its time passes, or its caller cancels) is
+  // cancelled (PQcancel), and one that would start after it is not sent; either throws
+  // DeadlineExceededError. The pool sets it per lease.
   void set_deadline(const Deadline& deadline) { deadline_ = deadline; }
 
   // Runs one or more statements without parameters; returns the last result.
@@ -80,7 +95,8 @@ class PgConnection {
   PgResult exec_prepared(const std::string& name, PgParams params);
 
   // COPY ... FROM STDIN: starts the copy with `sql`, sends `data` (in the format `sql` names), and
-  // ends it. One call per COPY; `data` may be large.
+  // ends it. One call per COPY; `data` may be large. A row the server refuses fails the whole
+  // COPY with the server's error (PgStatementError, with its SQLSTATE).
   void copy_in(const std::string& sql, std::string_view data);
 
   // Rolls back a transaction left open (or failed), without throwing; a connection on which
@@ -108,8 +124,11 @@ class PgConnection {
   PgResult collect(std::string_view what);
   // Waits until libpq has a whole result to hand out; cancels the statement at the deadline.
   void wait_while_busy(std::string_view what);
-  // Asks the server to cancel the running statement (a separate connection, as libpq does it).
+  // Asks the server to cancel the running statement (PQcancel: a connection of its own, opened
+  // on a helper thread so that an unreachable server cannot hold this one up).
   void cancel_running();
+  // After libpq refused COPY data or its end: throws the server's error if it sent one.
+  [[noreturn]] void copy_failed(std::string_view what);
   // Throws StorageError for a failed result (or none), keeping the result's own message.
   PgResult checked(pg_result* result, std::string_view what);
   [[noreturn]] void fail(std::string_view what, pg_result* result);

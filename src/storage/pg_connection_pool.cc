@@ -33,10 +33,23 @@ PgConnectionPool::Lease PgConnectionPool::acquire(const Deadline& deadline) {
   {
     std::unique_lock lock(mutex_);
     const auto has_free = [this] { return !free_.empty(); };
-    if (!deadline.is_set()) {
+    if (!deadline.is_set() && !deadline.cancellable()) {
       available_.wait(lock, has_free);
-    } else if (!available_.wait_until(lock, deadline.when(), has_free)) {
-      throw DeadlineExceededError("the caller's deadline passed while waiting for a connection");
+    } else {
+      // A cancellation wakes nobody, so a cancellable wait looks at it between slices.
+      while (!has_free()) {
+        if (deadline.expired()) {
+          throw DeadlineExceededError(
+              "the caller's deadline passed (or it cancelled) while waiting for a connection");
+        }
+        auto until = Deadline::Clock::now() + Deadline::kCancelCheckInterval;
+        if (!deadline.cancellable()) {
+          until = deadline.when();
+        } else if (deadline.is_set()) {
+          until = std::min(until, deadline.when());
+        }
+        available_.wait_until(lock, until);
+      }
     }
     slot = free_.back();
     free_.pop_back();

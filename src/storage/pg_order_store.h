@@ -2,7 +2,8 @@
 // connection pool, prepared statements). Same contract as the SQLite store, including sequences
 // that become visible in increasing order: every writing transaction takes and bumps one counter
 // row (event_sequence), so writers commit one at a time, in sequence order, across all replicas.
-// Bulk creates COPY into a temporary staging table and insert from it in one statement. Each
+// Bulk creates COPY straight into the tables when every id is new, and otherwise through a
+// temporary staging table and one statement that applies the duplicate rule. Each
 // transaction that appends events ends with a NOTIFY on kPgEventsChannel (pg_events_channel.h).
 // The schema is created or checked at start-up under an advisory lock.
 #pragma once

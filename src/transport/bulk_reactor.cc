@@ -33,7 +33,7 @@ BulkReactor::BulkReactor(ReactorContext context, StreamGrant grant,
                          ::ecommerce::orders::BulkProcessResult* result, Deadline deadline)
     : ManagedStream(context, std::move(grant)),
       result_(result),
-      deadline_(deadline),
+      deadline_(or_cancelled(deadline)),
       lease_(context.imports) {}
 
 void BulkReactor::OnReadDone(bool ok) {

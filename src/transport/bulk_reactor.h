@@ -26,7 +26,8 @@ using BulkStream = grpc::ServerReadReactor<grpc::ByteBuffer>;
 
 class BulkReactor final : public ManagedStream<BulkReactor, BulkStream> {
  public:
-  // Every batch's transaction is bounded by the import's `deadline`.
+  // Every batch's transaction is bounded by the import's `deadline`, and stopped if the client
+  // cancels the import.
   static BulkReactor* start(ReactorContext context, StreamGrant grant,
                             ::ecommerce::orders::BulkProcessResult* result, Deadline deadline = {});
 

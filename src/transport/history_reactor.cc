@@ -59,7 +59,7 @@ HistoryReactor::HistoryReactor(ReactorContext context, StreamGrant grant,
                                const ::ecommerce::orders::UserID& request, Deadline deadline)
     : WritingStream(context, std::move(grant)),
       customer_id_(request.id()),
-      deadline_(deadline),
+      deadline_(or_cancelled(deadline)),
       follow_(request.follow()),
       range_(EventRange::of_customer(customer_id_)
                  .with_after(request.after_sequence())

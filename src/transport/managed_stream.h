@@ -1,7 +1,8 @@
 // What every streaming reactor of the order service shares, written once: one mutex over the
 // stream's state, Finish exactly once (finish_locked), registration with the server's stream
 // registry (so shutdown can end the stream and the active count drops in OnDone), the caller
-// and its place under the stream caps (StreamGrant, given back in OnDone), cancellation,
+// and its place under the stream caps (StreamGrant, given back in OnDone), cancellation (which
+// also stops the stream's database work: or_cancelled),
 // and executor tasks that hold a reference so they may outlive OnDone safely.
 //
 // Derived reactors may define, privately with this class as a friend:
@@ -17,6 +18,8 @@
 #include <mutex>
 #include <utility>
 
+#include "domain/cancellation.h"
+#include "domain/deadline.h"
 #include "transport/reactor_context.h"
 #include "transport/ref_counted.h"
 #include "transport/stream_admission.h"
@@ -28,6 +31,7 @@ template <typename Derived, typename GrpcReactor>
 class ManagedStream : public GrpcReactor, public RegisteredStream, public RefCounted<Derived> {
  public:
   void OnCancel() override {
+    cancellation_.cancel();  // a statement running for the stream stops
     std::lock_guard lock(mutex_);
     finish_locked({grpc::StatusCode::CANCELLED, "Cancelled"});
   }
@@ -84,7 +88,14 @@ class ManagedStream : public GrpcReactor, public RegisteredStream, public RefCou
   void on_finish_locked() {}
   void on_done() {}
 
+  // The stream's deadline, also reached when gRPC reports the call cancelled (the client
+  // cancelled it or went away), so that the store stops a statement nobody waits for.
+  Deadline or_cancelled(const Deadline& deadline) const {
+    return deadline.or_cancelled(cancellation_);
+  }
+
   const ReactorContext context_;
+  const Cancellation cancellation_ = Cancellation::create();
   StreamGrant grant_;  // the caller, and the stream's place among the open streams
   std::mutex mutex_;
   bool finish_called_ = false;  // guarded by mutex_

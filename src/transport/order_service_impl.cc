@@ -7,6 +7,7 @@
 #include "domain/order_validation.h"
 #include "transport/bulk_reactor.h"
 #include "transport/call_deadline.h"
+#include "transport/cancellable_unary.h"
 #include "transport/history_reactor.h"
 #include "transport/proto_mapping.h"
 #include "transport/rejected_stream.h"
@@ -30,13 +31,17 @@ enum MethodIndex : int {
   kGetOrder = 5,
 };
 
-// Runs `work` on the executor and finishes the unary call with its status. The request and
-// response stay valid until Finish, so the task may use them.
+// Runs `work(deadline)` on the executor and finishes the unary call with its status. The
+// deadline is the call's, also reached when the call is cancelled. The request and response stay
+// valid until Finish, so the task may use them.
 template <typename Work>
 grpc::ServerUnaryReactor* run_unary(grpc::CallbackServerContext* call, Executor& executor,
                                     Work work) {
-  grpc::ServerUnaryReactor* reactor = call->DefaultReactor();
-  if (!executor.post([reactor, work = std::move(work)]() mutable { reactor->Finish(work()); })) {
+  CancellableUnary* reactor = CancellableUnary::start();
+  if (!executor.post(
+          [reactor, work = std::move(work), deadline = reactor->deadline_of(*call)]() mutable {
+            reactor->Finish(work(deadline));
+          })) {
     reactor->Finish({grpc::StatusCode::UNAVAILABLE, "Server is shutting down"});
   }
   return reactor;
@@ -115,7 +120,7 @@ grpc::ServerUnaryReactor* OrderServiceImpl::CreateOrder(grpc::CallbackServerCont
   if (auto denied = auth::check_create(caller.value(), new_order)) {
     return finish_now(call, to_grpc_status(*denied));
   }
-  grpc::ServerUnaryReactor* reactor = call->DefaultReactor();
+  CancellableUnary* reactor = CancellableUnary::start();
   context_.creates.submit(
       std::move(new_order),
       [reactor, response](Result<Order> created) {
@@ -126,7 +131,7 @@ grpc::ServerUnaryReactor* OrderServiceImpl::CreateOrder(grpc::CallbackServerCont
         fill_response(created.value(), response);
         reactor->Finish(grpc::Status::OK);
       },
-      deadline_of(*call));
+      reactor->deadline_of(*call));
   return reactor;
 }
 
@@ -146,15 +151,14 @@ grpc::ServerUnaryReactor* OrderServiceImpl::UpdateOrderStatus(grpc::CallbackServ
           invalid_id_error("order_id", change.order_id(), context_.limits.max_id_bytes)) {
     return finish_now(call, to_grpc_status(*invalid));
   }
-  return run_unary(call, context_.executor,
-                   [this, change = std::move(change), response,
-                    deadline = deadline_of(*call)]() -> grpc::Status {
-                     auto order = context_.orders.update_status(change.order_id(), change.status(),
-                                                                deadline);
-                     if (!order) return to_grpc_status(order.error());
-                     fill_update(latest_event_of(order.value()), response);
-                     return grpc::Status::OK;
-                   });
+  return run_unary(
+      call, context_.executor,
+      [this, change = std::move(change), response](const Deadline& deadline) -> grpc::Status {
+        auto order = context_.orders.update_status(change.order_id(), change.status(), deadline);
+        if (!order) return to_grpc_status(order.error());
+        fill_update(latest_event_of(order.value()), response);
+        return grpc::Status::OK;
+      });
 }
 
 grpc::ServerUnaryReactor* OrderServiceImpl::GetOrder(grpc::CallbackServerContext* call,
@@ -169,8 +173,8 @@ grpc::ServerUnaryReactor* OrderServiceImpl::GetOrder(grpc::CallbackServerContext
     return finish_now(call, to_grpc_status(*invalid));
   }
   return run_unary(call, context_.executor,
-                   [this, caller = std::move(caller.value()), id = std::move(id), response,
-                    deadline = deadline_of(*call)]() -> grpc::Status {
+                   [this, caller = std::move(caller.value()), id = std::move(id),
+                    response](const Deadline& deadline) -> grpc::Status {
                      auto order = context_.orders.find_order(id.id(), deadline);
                      if (!order) return to_grpc_status(order.error());
                      // Before NOT_FOUND: a customer gets the same answer for a missing order as

@@ -1,6 +1,7 @@
 // orderstream-bench on PostgreSQL at toy sizes: raw-store --db COPYs the bulk rows straight into
 // the tables of a schema of its own (and drops it), and fanout --update-target delivers updates
-// sent through one replica to subscribers of another, nothing lost.
+// sent through one replica to subscribers of another, nothing lost, also with the subscribers
+// split over two replicas.
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -65,6 +66,24 @@ TEST_F(PgBenchSmokeTest, FanoutAcrossReplicasLosesNothing) {
   EXPECT_GT(number(figures, "fanout", "delivered"), 0);
   // The orders the generator created through A are in the shared database.
   EXPECT_EQ(schema.admin().exec("SELECT count(*) FROM orders").int64(0, 0), 5);
+}
+
+TEST_F(PgBenchSmokeTest, FanoutWithSubscribersSplitOverTwoReplicasLosesNothing) {
+  PgTestSchema schema(*url_);
+  ServerProcess a(ServerProcessOptions{.extra_args = {}, .db = schema.url()});
+  ServerProcess b(ServerProcessOptions{.extra_args = {}, .db = schema.url()});
+  const std::string tsv = b.directory() + "/fanout-split.tsv";
+  const auto result = run_bench({"fanout", "--target", a.target() + "," + b.target(),
+                                 "--subscribers", "20", "--orders", "5", "--updates", "15",
+                                 "--rate", "100", "--max-seconds", "60", "--tsv", tsv});
+  ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
+  const Figures figures = read_tsv(tsv);
+  EXPECT_EQ(number(figures, "fanout", "ok"), 1);
+  EXPECT_EQ(number(figures, "fanout", "expected"), 20 * 15);
+  EXPECT_EQ(number(figures, "fanout", "complete"), 1);
+  // Both replicas served watch streams (each logs a line per finished call).
+  EXPECT_NE(a.wait_for_log("NotifyOrderUpdates", 20'000), std::string::npos) << a.log();
+  EXPECT_NE(b.wait_for_log("NotifyOrderUpdates", 20'000), std::string::npos) << b.log();
 }
 
 }  // namespace

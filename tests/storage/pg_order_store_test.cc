@@ -10,13 +10,18 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <future>
 #include <limits>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "domain/cancellation.h"
+#include "domain/deadline.h"
 #include "domain/storage_error.h"
+#include "faults/tcp_proxy.h"
 #include "storage/pg_connection.h"
 #include "storage/pg_events_channel.h"
 #include "support/pg_test_database.h"
@@ -148,7 +153,7 @@ TEST_F(PgOrderStoreTest, ReplicasStartingTogetherCreateTheSchemaOnce) {
   for (auto& replica : replicas) replica.join();
   EXPECT_EQ(failures.load(), 0);
   EXPECT_EQ(schema.admin().exec("SELECT count(*) FROM orderstream_schema").text(0, 0), "1");
-  EXPECT_EQ(schema.admin().exec("SELECT count(*), max(seq) FROM order_events").text(0, 0),
+  EXPECT_EQ(schema.admin().exec("SELECT count(*) FROM order_events").text(0, 0),
             std::to_string(kReplicas));
 }
 
@@ -297,6 +302,131 @@ TEST_F(PgOrderStoreTest, SequencesBecomeVisibleInOrderAcrossConcurrentReplicas) 
   }
   EXPECT_EQ(schema.admin().exec("SELECT last_seq FROM event_sequence").int64(0, 0),
             static_cast<int64_t>(all.size()));
+}
+
+// A bulk batch goes straight into the tables unless an id is taken; then the rows already copied
+// are rolled back with the savepoint and the batch is answered by the duplicate rule, numbered
+// without a gap. The taken id sits late in the batch, so most rows had been copied first.
+TEST_F(PgOrderStoreTest, BatchWithATakenIdLateInItFallsBackAndLeavesNoStrayRow) {
+  PgTestSchema schema(*url_);
+  PgOrderStore store(PgOptions{.url = schema.url(), .pool_size = 1});
+  ASSERT_EQ(create_one(store, "M").kind, CreateKind::kCreated);
+  std::vector<NewOrder> batch;
+  for (int i = 0; i < 1000; ++i) batch.push_back({"N" + std::to_string(i), "c", 2.0f});
+  batch[900] = NewOrder{"M", "c", 1.0f};           // stored already, same content
+  batch.push_back(NewOrder{"N5", "other", 2.0f});  // repeated in the batch, other content
+  const auto outcomes = store.create_orders(batch, kNow);
+  ASSERT_EQ(outcomes.size(), 1001u);
+  int64_t next = 2;
+  for (std::size_t i = 0; i < 1000; ++i) {
+    if (i == 900) {
+      EXPECT_EQ(outcomes[i].kind, CreateKind::kExisting);
+      EXPECT_EQ(outcomes[i].order.sequence, 1);
+      continue;
+    }
+    ASSERT_EQ(outcomes[i].kind, CreateKind::kCreated) << i;
+    EXPECT_EQ(outcomes[i].order.sequence, next++) << i;  // arrival order, no gap
+  }
+  EXPECT_EQ(outcomes[1000].kind, CreateKind::kConflict);
+  PgConnection& admin = schema.admin();
+  EXPECT_EQ(admin.exec("SELECT count(*) FROM orders").int64(0, 0), 1000);
+  EXPECT_EQ(admin.exec("SELECT count(*) FROM order_events").int64(0, 0), 1000);
+  EXPECT_EQ(admin.exec("SELECT last_seq FROM event_sequence").int64(0, 0), 1000);
+
+  // The next batch, every id new, takes the direct path and carries on from there.
+  const auto more = store.create_orders({{"P1", "c", 1.0f}, {"P2", "d", 1.0f}}, kNow);
+  EXPECT_EQ(more.at(0).kind, CreateKind::kCreated);
+  EXPECT_EQ(more.at(0).order.sequence, 1001);
+  EXPECT_EQ(more.at(1).order.sequence, 1002);
+  EXPECT_EQ(store.events_after(1000, 10).size(), 2u);
+}
+
+// A caller that cancels (no deadline) stops its statement: a create waiting for the counter lock
+// another session holds ends with DeadlineExceededError once cancelled, and leaves no statement
+// behind while the lock is still held.
+TEST_F(PgOrderStoreTest, CancelledCallStopsItsStatement) {
+  PgTestSchema database(*url_, PgTestSchema::Scope::kDatabase);
+  PgOrderStore store(PgOptions{.url = database.url(), .pool_size = 1});
+  create_one(store, "A");
+  PgConnection holder(database.url(), 0);
+  holder.exec("BEGIN; SELECT last_seq FROM event_sequence FOR UPDATE");
+  const auto running = [&](const char* condition) {
+    return database.admin()
+        .exec(std::string("SELECT count(*) FROM pg_stat_activity WHERE datname = "
+                          "current_database() AND pid <> pg_backend_pid() AND state = 'active' "
+                          "AND application_name = 'orderstream'") +
+              condition)
+        .int64(0, 0);
+  };
+  const Cancellation cancellation = Cancellation::create();
+  std::string outcome;
+  std::thread call([&] {
+    try {
+      store.create_orders({NewOrder{"B", "c", 1.0f}}, kNow, Deadline().or_cancelled(cancellation));
+      outcome = "created";
+    } catch (const DeadlineExceededError&) {
+      outcome = "stopped";
+    } catch (const std::exception& e) {
+      outcome = e.what();
+    }
+  });
+  bool waited = false;
+  for (int attempt = 0; attempt < 1500 && !waited; ++attempt) {
+    waited = running(" AND wait_event_type = 'Lock'") == 1;
+    if (!waited) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  cancellation.cancel();
+  call.join();
+  ASSERT_TRUE(waited);
+  EXPECT_EQ(outcome, "stopped");
+  bool gone = false;
+  for (int attempt = 0; attempt < 1500 && !gone; ++attempt) {
+    gone = running("") == 0;
+    if (!gone) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_TRUE(gone);
+  holder.exec("ROLLBACK");
+  EXPECT_FALSE(store.find_order("B").has_value());
+  EXPECT_EQ(create_one(store, "C").kind, CreateKind::kCreated);
+}
+
+// PQcancel cannot hold a caller up: with the network to PostgreSQL gone silent (a proxy that
+// forwards nothing and closes nothing), a statement past its deadline is cancelled by a request
+// that never gets its answer either, and the call still ends, within the cancel grace, with the
+// connection given up. The proxy stays silent until the check is over, so a caller blocked in
+// PQcancel would never have returned in time.
+TEST_F(PgOrderStoreTest, CancelToAnUnreachableServerDoesNotHoldTheCallerUp) {
+  PgTestSchema schema(*url_);
+  const PgResult port = schema.admin().exec("SELECT inet_server_port()");
+  if (port.is_null(0, 0)) GTEST_SKIP() << "PostgreSQL is not reached over TCP";
+  std::optional<testing::TcpProxy> proxy;
+  proxy.emplace(static_cast<int>(port.int64(0, 0)));
+  const std::string through_proxy =
+      schema.url() + (schema.url().find('?') == std::string::npos ? "?" : "&") +
+      "host=127.0.0.1&port=" + proxy->target().substr(proxy->target().rfind(':') + 1);
+  PgOrderStore store(PgOptions{.url = through_proxy, .pool_size = 1});
+  ASSERT_EQ(create_one(store, "A").kind, CreateKind::kCreated);
+  proxy->drop();
+
+  std::promise<std::string> outcome;
+  auto answered = outcome.get_future();
+  std::thread call([&] {
+    try {
+      store.create_orders({NewOrder{"B", "c", 1.0f}}, kNow,
+                          Deadline::after(std::chrono::milliseconds(500)));
+      outcome.set_value("created");
+    } catch (const DeadlineExceededError&) {
+      outcome.set_value("stopped");
+    } catch (const std::exception& e) {
+      outcome.set_value(e.what());
+    }
+  });
+  // Generous: the call needs its deadline plus the 5 s grace.
+  const bool returned = answered.wait_for(std::chrono::seconds(60)) == std::future_status::ready;
+  if (returned) EXPECT_EQ(answered.get(), "stopped");
+  EXPECT_TRUE(returned) << "the caller is still held up by the cancel";
+  if (!returned) proxy.reset();  // closes every connection, which frees the caller
+  call.join();
 }
 
 // Every statement is bounded: a writer stuck behind a lock gives up after statement_timeout with
