@@ -2,7 +2,7 @@
 // without a deadline: the call's statement waits on a lock the test holds from a session of its
 // own, the client cancels (or its process is killed), and the statement leaves pg_stat_activity
 // while the lock is still held, so only a cancel can have ended it. Without one it would run
-// until the session's statement_timeout (30 s here). Every wait is a bounded poll.
+// until the session's statement_timeout (10 minutes here). Every wait is a bounded poll.
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -35,7 +35,9 @@ class PgCancelTest : public ::testing::Test {
     if (!url_) GTEST_SKIP() << "no PostgreSQL: run through ctest, or set ORDERSTREAM_TEST_PG_URL";
     // A database of its own, so that pg_stat_activity shows only this test's sessions.
     schema_.emplace(*url_, PgTestSchema::Scope::kDatabase);
-    server_.emplace(ServerProcessOptions{.extra_args = {}, .db = schema_->url()});
+    // A statement timeout far beyond every wait below: only a cancel can end a statement here.
+    server_.emplace(ServerProcessOptions{.extra_args = {"--db-statement-timeout-ms", "600000"},
+                                         .db = schema_->url()});
     stub_ = pb::OrderService::NewStub(
         grpc::CreateChannel(server_->target(), grpc::InsecureChannelCredentials()));
     holder_.emplace(schema_->url(), 0);

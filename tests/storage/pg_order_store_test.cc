@@ -346,7 +346,9 @@ TEST_F(PgOrderStoreTest, BatchWithATakenIdLateInItFallsBackAndLeavesNoStrayRow) 
 // behind while the lock is still held.
 TEST_F(PgOrderStoreTest, CancelledCallStopsItsStatement) {
   PgTestSchema database(*url_, PgTestSchema::Scope::kDatabase);
-  PgOrderStore store(PgOptions{.url = database.url(), .pool_size = 1});
+  // A statement timeout far beyond every wait below: only a cancel can end the statement.
+  PgOrderStore store(
+      PgOptions{.url = database.url(), .pool_size = 1, .statement_timeout_ms = 600'000});
   create_one(store, "A");
   PgConnection holder(database.url(), 0);
   holder.exec("BEGIN; SELECT last_seq FROM event_sequence FOR UPDATE");
