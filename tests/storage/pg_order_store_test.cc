@@ -425,7 +425,9 @@ TEST_F(PgOrderStoreTest, CancelToAnUnreachableServerDoesNotHoldTheCallerUp) {
   });
   // Generous: the call needs its deadline plus the 5 s grace.
   const bool returned = answered.wait_for(std::chrono::seconds(60)) == std::future_status::ready;
-  if (returned) EXPECT_EQ(answered.get(), "stopped");
+  if (returned) {
+    EXPECT_EQ(answered.get(), "stopped");
+  }
   EXPECT_TRUE(returned) << "the caller is still held up by the cancel";
   if (!returned) proxy.reset();  // closes every connection, which frees the caller
   call.join();
