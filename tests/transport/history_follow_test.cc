@@ -2,11 +2,10 @@
 // commits, exactly once and in order, including the events that commit while the history is being
 // sent (the hand-over from history to live). The races are made deterministic by a store wrapper
 // whose only addition is a hook that commits changes right after a chosen read of the followed
-// customer's events (the fault it injects); everything else is the real server on a real SQLite
-// file. Every stream compares what it received with the customer's rows in the event table, then
-// a sentinel commit must be the very next event: nothing extra came in between.
+// customer's events (HookedOrderStore, the fault it injects); everything else is the real server on
+// a real SQLite file. Every stream compares what it received with the customer's rows in the event
+// table, then a sentinel commit must be the very next event: nothing extra came in between.
 #include <functional>
-#include <mutex>
 #include <utility>
 
 #include "transport/server_fixture.h"
@@ -18,71 +17,18 @@ using Reader = grpc::ClientReader<pb::OrderEvent>;
 
 constexpr char kFollowed[] = "alice";
 
-// Delegates to the real store; counts the reads of the followed customer's whole history (the
-// reads a follower makes) and runs a one-shot hook once the chosen one has read its rows, so what
-// the hook commits is newer than that read.
-class HookedStore final : public OrderStore {
- public:
-  explicit HookedStore(OrderStore& store) : store_(store) {}
-
-  void arm(int read_number, std::function<void()> hook) {
-    std::lock_guard lock(mutex_);
-    at_read_ = read_number;
-    hook_ = std::move(hook);
-  }
-  bool fired() {
-    std::lock_guard lock(mutex_);
-    return !hook_;
-  }
-
-  std::vector<CreateOutcome> do_create_orders(std::vector<NewOrder> orders, int64_t now,
-                                              const Deadline& deadline) override {
-    return store_.create_orders(std::move(orders), now, deadline);
-  }
-  StatusChangeOutcome do_compare_and_set_status(std::string_view id, OrderStatus expected,
-                                                OrderStatus to, int64_t now,
-                                                const Deadline& deadline) override {
-    return store_.compare_and_set_status(id, expected, to, now, deadline);
-  }
-  std::optional<Order> do_find_order(std::string_view id, const Deadline& deadline) override {
-    return store_.find_order(id, deadline);
-  }
-  std::vector<OrderEvent> do_customer_events(const EventRange& range,
-                                             const Deadline& deadline) override {
-    auto events = store_.customer_events(range, deadline);
-    if (range.customer_id == kFollowed && range.order_id.empty()) after_read();
-    return events;
-  }
-  std::vector<OrderEvent> do_events_after(int64_t after, std::size_t limit,
-                                          const Deadline& deadline) override {
-    return store_.events_after(after, limit, deadline);
-  }
-
- private:
-  void after_read() {
-    std::function<void()> hook;
-    {
-      std::lock_guard lock(mutex_);
-      ++reads_;
-      if (!hook_ || reads_ != at_read_) return;
-      hook = std::move(hook_);
-      hook_ = nullptr;
-    }
-    hook();
-  }
-
-  OrderStore& store_;
-  std::mutex mutex_;
-  int reads_ = 0;
-  int at_read_ = 0;
-  std::function<void()> hook_;
-};
-
-class HistoryFollowTest : public ServerFixture {
+class HistoryFollowTest : public HookedServerFixture {
  protected:
-  OrderStore& service_store() override {
-    hooked_ = std::make_unique<HookedStore>(*store_);
-    return *hooked_;
+  // Arms `hook` to run once the `read_number`-th read of the followed customer's whole history
+  // (the reads a follower makes) from now on has read its rows, so what it commits is newer than
+  // that read.
+  void arm_after_read(int read_number, std::function<void()> hook) {
+    hooked_->arm(
+        [reads = 0, read_number](HookPoint point, const EventRange* range) mutable {
+          return point == HookPoint::kAfterCustomerEvents && range->customer_id == kFollowed &&
+                 range->order_id.empty() && ++reads == read_number;
+        },
+        std::move(hook));
   }
 
   std::unique_ptr<Reader> follow(grpc::ClientContext& context, const std::string& customer,
@@ -135,8 +81,6 @@ class HistoryFollowTest : public ServerFixture {
     EXPECT_TRUE(eventually([&] { return hub_.follower_count() == 0; }));
     EXPECT_TRUE(eventually([&] { return server_->active_streams() == 0; }));
   }
-
-  std::unique_ptr<HookedStore> hooked_;
 };
 
 // The hand-over, three ways: the hook commits after the first history page (a full one), after
@@ -151,7 +95,7 @@ TEST_P(HistoryFollowHandOverTest, EveryEventOnceInOrderAcrossTheHandOver) {
   ASSERT_EQ(bulk_create("B-", "bob", 5).success_count(), 5);
   ASSERT_TRUE(set_status("A-0", "SHIPPED").ok());
   // During: a change of alice and one of bob's, right after the chosen read.
-  hooked_->arm(GetParam(), [&] {
+  arm_after_read(GetParam(), [&] {
     EXPECT_TRUE(orders_->update_status("A-1", "SHIPPED"));
     EXPECT_TRUE(orders_->update_status("B-0", "SHIPPED"));
   });

@@ -1,5 +1,6 @@
 // An in-process orderstream server on 127.0.0.1 with a kernel-chosen port and a fresh SQLite file,
-// plus a stub on one shared channel: what the end-to-end transport tests run against.
+// plus a stub on one shared channel: what the end-to-end transport tests run against. With
+// HookedServerFixture the order service reaches the store through a HookedOrderStore.
 #pragma once
 
 #include <grpcpp/grpcpp.h>
@@ -17,6 +18,7 @@
 #include "events/event_hub.h"
 #include "order_service.grpc.pb.h"
 #include "storage/sqlite_order_store.h"
+#include "support/test_doubles.h"
 #include "transport/server.h"
 
 namespace orderstream::testing {
@@ -125,6 +127,18 @@ class ServerFixture : public ::testing::Test {
   std::unique_ptr<transport::OrderServer> server_;
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<pb::OrderService::Stub> stub_;
+};
+
+// The order service's store calls go through hooked_, so that a test can commit changes at a
+// chosen point of the server's reads (tests/support/test_doubles.h).
+class HookedServerFixture : public ServerFixture {
+ protected:
+  OrderStore& service_store() override {
+    hooked_ = std::make_unique<HookedOrderStore>(*store_);
+    return *hooked_;
+  }
+
+  std::unique_ptr<HookedOrderStore> hooked_;
 };
 
 }  // namespace orderstream::testing

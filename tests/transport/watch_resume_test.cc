@@ -1,10 +1,10 @@
 // NotifyOrderUpdates with after_sequence (resume): every event after the resume point exactly
 // once, in order, then the live ones, including when a change commits while the catch-up read is
 // in progress. The race is made deterministic by a store wrapper whose only addition is a hook
-// that commits a change through the order service at a chosen point of that read (the fault it
-// injects); everything else is the real server on a real SQLite file.
+// that commits a change through the order service at a chosen point of that read
+// (HookedOrderStore, the fault it injects); everything else is the real server on a real SQLite
+// file.
 #include <functional>
-#include <mutex>
 #include <utility>
 
 #include "transport/server_fixture.h"
@@ -14,70 +14,16 @@ namespace {
 
 using Stream = grpc::ClientReaderWriter<pb::OrderID, pb::OrderUpdate>;
 
-// Delegates to the real store; runs a one-shot hook when the resume read of an order reaches the
-// armed point: before it looks the order up, or after it read the order's events.
-class HookedStore final : public OrderStore {
- public:
-  explicit HookedStore(OrderStore& store) : store_(store) {}
-
-  enum class Point { kBeforeLookup, kAfterEventsRead };
-  void arm(Point point, std::function<void()> hook) {
-    std::lock_guard lock(mutex_);
-    point_ = point;
-    hook_ = std::move(hook);
-  }
-  bool fired() {
-    std::lock_guard lock(mutex_);
-    return !hook_;
-  }
-
-  std::vector<CreateOutcome> do_create_orders(std::vector<NewOrder> orders, int64_t now,
-                                              const Deadline& deadline) override {
-    return store_.create_orders(std::move(orders), now, deadline);
-  }
-  StatusChangeOutcome do_compare_and_set_status(std::string_view id, OrderStatus expected,
-                                                OrderStatus to, int64_t now,
-                                                const Deadline& deadline) override {
-    return store_.compare_and_set_status(id, expected, to, now, deadline);
-  }
-  std::optional<Order> do_find_order(std::string_view id, const Deadline& deadline) override {
-    run(Point::kBeforeLookup);
-    return store_.find_order(id, deadline);
-  }
-  std::vector<OrderEvent> do_customer_events(const EventRange& range,
-                                             const Deadline& deadline) override {
-    auto events = store_.customer_events(range, deadline);
-    if (!range.order_id.empty()) run(Point::kAfterEventsRead);
-    return events;
-  }
-  std::vector<OrderEvent> do_events_after(int64_t after, std::size_t limit,
-                                          const Deadline& deadline) override {
-    return store_.events_after(after, limit, deadline);
-  }
-
- private:
-  void run(Point point) {
-    std::function<void()> hook;
-    {
-      std::lock_guard lock(mutex_);
-      if (!hook_ || point != point_) return;
-      hook = std::move(hook_);
-      hook_ = nullptr;
-    }
-    hook();  // disarmed first: the change it makes calls this store again
-  }
-
-  OrderStore& store_;
-  std::mutex mutex_;
-  Point point_ = Point::kBeforeLookup;
-  std::function<void()> hook_;
-};
-
-class WatchResumeTest : public ServerFixture {
+class WatchResumeTest : public HookedServerFixture {
  protected:
-  OrderStore& service_store() override {
-    hooked_ = std::make_unique<HookedStore>(*store_);
-    return *hooked_;
+  // Arms `hook` to run once, at `point` of a resume read: before it looks an order up
+  // (kBeforeFindOrder), or after it read one order's events (kAfterCustomerEvents).
+  void arm(HookPoint point, std::function<void()> hook) {
+    hooked_->arm(
+        [point](HookPoint at, const EventRange* range) {
+          return at == point && (range == nullptr || !range->order_id.empty());
+        },
+        std::move(hook));
   }
 
   std::unique_ptr<Stream> open(grpc::ClientContext& context) {
@@ -110,8 +56,6 @@ class WatchResumeTest : public ServerFixture {
     return out;
   }
   int64_t sequence_of(const std::string& id) { return store_->find_order(id)->sequence; }
-
-  std::unique_ptr<HookedStore> hooked_;
 };
 
 TEST_F(WatchResumeTest, ResumeSendsWhatWasMissedThenLiveChanges) {
@@ -169,14 +113,14 @@ TEST_F(WatchResumeTest, ResumeAfterTheLastEventSendsNothingUntilTheNextChange) {
 // read AND delivered live (sent once), one that commits after the read is only delivered live
 // (sent after what was read).
 class WatchResumeRaceTest : public WatchResumeTest,
-                            public ::testing::WithParamInterface<HookedStore::Point> {};
+                            public ::testing::WithParamInterface<HookPoint> {};
 
 TEST_P(WatchResumeRaceTest, AChangeCommittingDuringTheCatchUpIsSentExactlyOnceInOrder) {
   const int64_t created = (create("R-9", "alice", 1.0f), sequence_of("R-9"));
   pb::OrderUpdate shipped;
   ASSERT_TRUE(set_status("R-9", "SHIPPED", &shipped).ok());
   pb::OrderUpdate delivered;
-  hooked_->arm(GetParam(), [&] {
+  arm(GetParam(), [&] {
     const grpc::Status status = set_status("R-9", "DELIVERED", &delivered);
     EXPECT_TRUE(status.ok()) << status.error_message();
   });
@@ -195,10 +139,10 @@ TEST_P(WatchResumeRaceTest, AChangeCommittingDuringTheCatchUpIsSentExactlyOnceIn
 }
 
 INSTANTIATE_TEST_SUITE_P(BeforeLookupAndAfterRead, WatchResumeRaceTest,
-                         ::testing::Values(HookedStore::Point::kBeforeLookup,
-                                           HookedStore::Point::kAfterEventsRead),
-                         [](const ::testing::TestParamInfo<HookedStore::Point>& param_info) {
-                           return std::string(param_info.param == HookedStore::Point::kBeforeLookup
+                         ::testing::Values(HookPoint::kBeforeFindOrder,
+                                           HookPoint::kAfterCustomerEvents),
+                         [](const ::testing::TestParamInfo<HookPoint>& param_info) {
+                           return std::string(param_info.param == HookPoint::kBeforeFindOrder
                                                   ? "CommitBeforeLookup"
                                                   : "CommitAfterRead");
                          });
@@ -209,7 +153,7 @@ TEST_F(WatchResumeTest, AnEventDeliveredAheadOfAnEarlierOneDoesNotHideIt) {
   const int64_t created = (create("R-5", "alice", 1.0f), sequence_of("R-5"));
   grpc::ClientContext context;
   auto stream = open(context);
-  hooked_->arm(HookedStore::Point::kAfterEventsRead, [] {});  // tells when the read is done
+  arm(HookPoint::kAfterCustomerEvents, [] {});  // tells when the read is done
   subscribe(*stream, "R-5", created);
   ASSERT_TRUE(eventually([&] { return hooked_->fired(); }));
   // SHIPPED commits without being published (its publisher is "late"), CANCELLED is published.
