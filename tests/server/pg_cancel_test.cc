@@ -10,74 +10,26 @@
 #include <sys/wait.h>
 
 #include <chrono>
-#include <memory>
-#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "order_service.grpc.pb.h"
-#include "support/pg_test_database.h"
-#include "support/server_process.h"
+#include "support/pg_statement_fixture.h"
 
 extern char** environ;
 
 namespace orderstream::testing {
 namespace {
 
-namespace pb = ::ecommerce::orders;
 using std::chrono::milliseconds;
 
-class PgCancelTest : public ::testing::Test {
+// A statement timeout far beyond every wait below: only a cancel can end a statement here.
+class PgCancelTest : public PgStatementFixture {
  protected:
-  void SetUp() override {
-    url_ = pg_test_url();
-    if (!url_) GTEST_SKIP() << "no PostgreSQL: run through ctest, or set ORDERSTREAM_TEST_PG_URL";
-    // A database of its own, so that pg_stat_activity shows only this test's sessions.
-    schema_.emplace(*url_, PgTestSchema::Scope::kDatabase);
-    // A statement timeout far beyond every wait below: only a cancel can end a statement here.
-    server_.emplace(ServerProcessOptions{.extra_args = {"--db-statement-timeout-ms", "600000"},
-                                         .db = schema_->url()});
-    stub_ = pb::OrderService::NewStub(
-        grpc::CreateChannel(server_->target(), grpc::InsecureChannelCredentials()));
-    holder_.emplace(schema_->url(), 0);
-    observer_.emplace(schema_->url(), 0);
-    pb::Order order;
-    order.set_order_id("ORD-1");
-    order.set_customer_id("kim");
-    order.set_total(4.5f);
-    pb::OrderResponse response;
-    grpc::ClientContext context;
-    context.set_deadline(std::chrono::system_clock::now() + milliseconds(20'000));
-    ASSERT_TRUE(stub_->CreateOrder(&context, order, &response).ok());
+  std::vector<std::string> server_args() const override {
+    return {"--db-statement-timeout-ms", "600000"};
   }
-
-  // Statements of the server's pool (application_name "orderstream") running now in the test's
-  // database that wait on a lock, and that run at all.
-  int64_t server_statements(bool waiting_on_lock) {
-    return observer_
-        ->exec(std::string("SELECT count(*) FROM pg_stat_activity WHERE datname = "
-                           "current_database() AND pid <> pg_backend_pid() AND application_name = "
-                           "'orderstream' AND state = 'active'") +
-               (waiting_on_lock ? " AND wait_event_type = 'Lock'" : ""))
-        .int64(0, 0);
-  }
-
-  // Polls (at most 30 s, in 20 ms steps) until `count` server statements are seen.
-  bool statements_reach(bool waiting_on_lock, int64_t count) {
-    for (int attempt = 0; attempt < 1500; ++attempt) {
-      if (server_statements(waiting_on_lock) == count) return true;
-      std::this_thread::sleep_for(milliseconds(20));
-    }
-    return false;
-  }
-
-  std::optional<std::string> url_;
-  std::optional<PgTestSchema> schema_;
-  std::optional<ServerProcess> server_;
-  std::unique_ptr<pb::OrderService::Stub> stub_;
-  std::optional<storage::PgConnection> holder_;
-  std::optional<storage::PgConnection> observer_;
 };
 
 TEST_F(PgCancelTest, CancelledCreateStopsItsStatement) {
