@@ -8,11 +8,9 @@
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 #include <pwd.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <sys/mount.h>
 #include <sys/statvfs.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -21,6 +19,7 @@
 #include <string>
 
 #include "faults/fault_client.h"
+#include "faults/server_under_fault.h"
 #include "storage/pg_connection.h"
 #include "support/pg_test_database.h"
 #include "support/server_process.h"
@@ -92,35 +91,28 @@ class StorageFaultTest : public ::testing::TestWithParam<std::string> {
     } else {
       db_ = fs_->path() + "/orders.db";
     }
-    server_ = std::make_unique<ServerProcess>(
-        ServerProcessOptions{.extra_args = {"--db-cache-mib", "4"}, .db = db_});
-    stub_ = pb::OrderService::NewStub(new_channel(server_->target()));
-    ASSERT_TRUE(create_order(*stub_, "KEEP-1", "reads").ok());
+    server_.start(ServerProcessOptions{.extra_args = {"--db-cache-mib", "4"}, .db = db_});
   }
 
   void TearDown() override {
-    if (!server_) return;
-    stub_.reset();
-    server_->signal(SIGTERM);
-    const int exit_status = server_->wait_for_exit(20'000);
-    EXPECT_TRUE(exit_status != -1 && WIFEXITED(exit_status) && WEXITSTATUS(exit_status) == 0)
-        << "the server did not exit cleanly: " << server_->log();
-    server_.reset();
+    if (!server_.started()) return;
+    server_.stop();
     EXPECT_EQ(cluster_ ? pg_integrity_check(db_) : sqlite_integrity_check(db_), "ok");
   }
 
   // Reads still work: the history written before the fault.
   void expect_reads_served() {
-    const History history = read_history(*stub_, "reads");
+    const History history = read_history(server_.stub(), kKeptCustomer);
     EXPECT_TRUE(history.status.ok()) << history.status.error_message();
     EXPECT_EQ(history.events.size(), 1u);
   }
 
   // Writes work again on the same process: a create and an import.
   void expect_writes_work(const std::string& prefix) {
-    const grpc::Status created = create_order(*stub_, prefix + "-after", "after");
+    const grpc::Status created = create_order(server_.stub(), prefix + "-after", "after");
     EXPECT_TRUE(created.ok()) << created.error_code() << " " << created.error_message();
-    const ImportResult imported = import_numbered(*stub_, prefix + "-AFTER", "after", 1'000);
+    const ImportResult imported =
+        import_numbered(server_.stub(), prefix + "-AFTER", "after", 1'000);
     EXPECT_TRUE(imported.status.ok()) << imported.status.error_message();
     EXPECT_EQ(imported.answer.success_count(), 1'000);
   }
@@ -129,8 +121,7 @@ class StorageFaultTest : public ::testing::TestWithParam<std::string> {
   std::optional<ScopedTmpfs> fs_;
   std::optional<PgThrowawayCluster> cluster_;
   std::string db_;
-  std::unique_ptr<ServerProcess> server_;
-  std::unique_ptr<pb::OrderService::Stub> stub_;
+  ServerUnderFault server_;
 };
 
 TEST_P(StorageFaultTest, FullDiskRefusesWritesClearlyKeepsReadingAndRecoversWithoutRestart) {
@@ -143,10 +134,10 @@ TEST_P(StorageFaultTest, FullDiskRefusesWritesClearlyKeepsReadingAndRecoversWith
       out.write(block.data(), static_cast<std::streamsize>(block.size()));
     }
   }
-  const ImportResult full = import_numbered(*stub_, "FULL", "full", 200'000);
+  const ImportResult full = import_numbered(server_.stub(), "FULL", "full", 200'000);
   EXPECT_TRUE(is_storage_refusal(full.status))
       << full.status.error_code() << " " << full.status.error_message();
-  const grpc::Status refused = create_order(*stub_, "FULL-create", "full");
+  const grpc::Status refused = create_order(server_.stub(), "FULL-create", "full");
   EXPECT_TRUE(refused.ok() || is_storage_refusal(refused)) << refused.error_message();
   expect_reads_served();
 

@@ -11,14 +11,13 @@
 // test skips, saying which, when neither does.
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
-#include <signal.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <filesystem>
 #include <string>
 
 #include "faults/fault_client.h"
+#include "faults/server_under_fault.h"
 #include "support/server_process.h"
 #include "support/test_store.h"
 
@@ -49,61 +48,53 @@ class ReadOnlyTest : public StoreTest {
       StoreTest::SetUp();
       if (IsSkipped()) return;
     }
-    server_ = std::make_unique<ServerProcess>(on_store(*store_));
-    stub_ = pb::OrderService::NewStub(new_channel(server_->target()));
-    ASSERT_TRUE(create_order(*stub_, "KEEP-1", "reads").ok());
+    server_.start(on_store(*store_));
   }
 
   void TearDown() override {
-    if (!server_) return;
-    stub_.reset();
-    server_->signal(SIGTERM);
-    const int exit_status = server_->wait_for_exit(20'000);
-    EXPECT_TRUE(exit_status != -1 && WIFEXITED(exit_status) && WEXITSTATUS(exit_status) == 0)
-        << "the server did not exit cleanly: " << server_->log();
-    server_.reset();
+    if (!server_.started()) return;
+    server_.stop();
     EXPECT_EQ(store_->integrity_check(), "ok");
   }
 
-  std::unique_ptr<ServerProcess> server_;
-  std::unique_ptr<pb::OrderService::Stub> stub_;
+  ServerUnderFault server_;
 };
 
 TEST_P(ReadOnlyTest, ReadOnlyDatabaseRefusesWritesClearlyKeepsReadingAndRecoversWithoutRestart) {
   const std::string skip_reason = store_->set_read_only(true);
   if (!skip_reason.empty()) GTEST_SKIP() << skip_reason;
 
-  const grpc::Status created = create_order(*stub_, "RO-create", "read-only");
+  const grpc::Status created = create_order(server_.stub(), "RO-create", "read-only");
   EXPECT_TRUE(is_storage_refusal(created))
       << created.error_code() << " " << created.error_message();
-  const ImportResult imported = import_numbered(*stub_, "RO", "read-only", 1'000);
+  const ImportResult imported = import_numbered(server_.stub(), "RO", "read-only", 1'000);
   EXPECT_TRUE(is_storage_refusal(imported.status))
       << imported.status.error_code() << " " << imported.status.error_message();
-  const grpc::Status changed = change_status(*stub_, "KEEP-1", "SHIPPED");
+  const grpc::Status changed = change_status(server_.stub(), kKeptOrderId, "SHIPPED");
   EXPECT_TRUE(is_storage_refusal(changed))
       << changed.error_code() << " " << changed.error_message();
 
   // Reads are served: the history and the order as they were.
-  const History history = read_history(*stub_, "reads");
+  const History history = read_history(server_.stub(), kKeptCustomer);
   EXPECT_TRUE(history.status.ok()) << history.status.error_message();
   EXPECT_EQ(history.events.size(), 1u);
   pb::OrderDetails details;
-  const grpc::Status got = get_order(*stub_, "KEEP-1", &details);
+  const grpc::Status got = get_order(server_.stub(), kKeptOrderId, &details);
   EXPECT_TRUE(got.ok()) << got.error_message();
   EXPECT_EQ(details.status(), "CREATED");
 
   ASSERT_EQ(store_->set_read_only(false), "");
   // The same process writes again: a create, an import and the status change refused above.
-  const grpc::Status created_again = create_order(*stub_, "RO-create", "read-only");
+  const grpc::Status created_again = create_order(server_.stub(), "RO-create", "read-only");
   EXPECT_TRUE(created_again.ok()) << created_again.error_code() << " "
                                   << created_again.error_message();
-  const ImportResult imported_again = import_numbered(*stub_, "RO", "read-only", 1'000);
+  const ImportResult imported_again = import_numbered(server_.stub(), "RO", "read-only", 1'000);
   EXPECT_TRUE(imported_again.status.ok()) << imported_again.status.error_message();
   EXPECT_EQ(imported_again.answer.success_count(), 1'000);
-  const grpc::Status changed_again = change_status(*stub_, "KEEP-1", "SHIPPED");
+  const grpc::Status changed_again = change_status(server_.stub(), kKeptOrderId, "SHIPPED");
   EXPECT_TRUE(changed_again.ok()) << changed_again.error_message();
 
-  const History after = read_history(*stub_, "read-only");
+  const History after = read_history(server_.stub(), "read-only");
   EXPECT_TRUE(after.status.ok()) << after.status.error_message();
   EXPECT_EQ(after.events.size(), 1'001u) << "a refused write left something behind";
 }
