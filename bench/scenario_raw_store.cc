@@ -61,15 +61,8 @@ ScenarioResult run_raw_store(const ScenarioContext& context, const RawStoreArgs&
   std::error_code ignored;
   std::filesystem::remove_all(dir, ignored);
 
-  const double seconds = std::chrono::duration<double>(end - start).count();
-  result.add("orders_per_s", "throughput", "orders/s", inserted / seconds);
-  result.add("seconds", "first insert -> last commit", "s", seconds, 2);
-  result.add("orders", "orders committed", "orders", static_cast<double>(inserted));
-  add_client_figures(result, client);
-  if (inserted != args.bulk.orders) {
-    result.fail("inserted " + std::to_string(inserted) + " of " + std::to_string(args.bulk.orders) +
-                " orders before the time limit");
-  }
+  add_raw_store_figures(result, client, inserted, args.bulk.orders, seconds_between(start, end),
+                        "first insert -> last commit");
   return result;
 }
 

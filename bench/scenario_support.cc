@@ -99,6 +99,18 @@ void add_bulk_figures(ScenarioResult& result, const BulkRunOutcome& outcome,
   }
 }
 
+void add_raw_store_figures(ScenarioResult& result, const ProcessWindow& client, int64_t inserted,
+                           int64_t expected, double seconds, const std::string& span) {
+  result.add("orders_per_s", "throughput", "orders/s", inserted / seconds);
+  result.add("seconds", span, "s", seconds, 2);
+  result.add("orders", "orders committed", "orders", static_cast<double>(inserted));
+  add_client_figures(result, client);
+  if (inserted != expected) {
+    result.fail("inserted " + std::to_string(inserted) + " of " + std::to_string(expected) +
+                " orders before the time limit");
+  }
+}
+
 int64_t add_unary_figures(ScenarioResult& result, UnaryLoadOutcome& outcome) {
   const LatencySummary latency = summarize_latencies(std::move(outcome.latencies_ns));
   result.add(

@@ -72,6 +72,12 @@ int64_t add_unary_figures(ScenarioResult& result, UnaryLoadOutcome& outcome);
 int64_t add_history_figures(ScenarioResult& result, const HistoryRunOutcome& outcome,
                             int64_t expected_events);
 
+// raw-store's figures, the same on each store so that its runs compare: orders_per_s, seconds
+// (labelled `span`: what the clock ran from, to the last commit), orders, then the client
+// figures; fewer than `expected` orders committed (the safety limit came first) fails the result.
+void add_raw_store_figures(ScenarioResult& result, const ProcessWindow& client, int64_t inserted,
+                           int64_t expected, double seconds, const std::string& span);
+
 // prefix + decimal number, written into `out` without reallocating once it has grown.
 void append_number(std::string& out, const std::string& prefix, int64_t number);
 
