@@ -47,15 +47,19 @@ struct PgChangeFeedOptions {
 class PgChangeFeed {
  public:
   using AvailabilityListener = std::function<void(bool available)>;
-  // Whether anyone is subscribed to anything now (the event hub's subscription count > 0).
+  // Whether anyone in this process would receive an event now. The server passes the event
+  // hub's has_subscribers(): a watch stream's order subscription or a followed history stream.
   using AnySubscriber = std::function<bool()>;
 
   // Events per read while catching up (a bulk batch of 65,536 is eight pages).
   static constexpr std::size_t kPageEvents = 8192;
 
   // Connects, LISTENs, and sets the cursor to the highest sequence committed. While
-  // `any_subscriber` answers false the feed skips the rows (none: it always reads them). Throws
-  // StorageError when it cannot (transient if the database is unreachable).
+  // `any_subscriber` answers false, a catch-up reads no events: it moves the cursor to the
+  // highest sequence committed, since a stream registers with the hub before it reads the
+  // database (a watch stream the order, a follower the customer's history), so that read covers
+  // everything up to there. Without `any_subscriber` the feed reads and delivers every event.
+  // Throws StorageError when it cannot start (transient if the database is unreachable).
   PgChangeFeed(PgChangeFeedOptions options, EventPublisher& subscribers,
                AnySubscriber any_subscriber = {});
   ~PgChangeFeed();  // stop()
