@@ -1,5 +1,5 @@
 // The server binary with --metrics-listen: a scrape over HTTP reports exactly the calls, orders,
-// events and streams the test made.
+// events and streams (watches, followed histories) the test made.
 #include <arpa/inet.h>
 #include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
@@ -153,6 +153,7 @@ TEST_F(MetricsEndpointTest, CountsWhatTheClientDid) {
   EXPECT_EQ(scrape.value("orderstream_events_published_total"), kCreated + kImported + 1);
   EXPECT_EQ(scrape.value("orderstream_event_deliveries_total"), 1);
   EXPECT_EQ(scrape.value("orderstream_watch_subscriptions"), 1);
+  EXPECT_EQ(scrape.value("orderstream_history_followers"), 0);  // a watch is no follower
   EXPECT_EQ(scrape.value("orderstream_watch_queued_updates"), 0);
   EXPECT_EQ(scrape.value("orderstream_watch_updates_conflated_total"), 0);
   // Invalid orders never reach the database: 3 single creates and one batch of 5.
@@ -175,6 +176,32 @@ TEST_F(MetricsEndpointTest, CountsWhatTheClientDid) {
     return after.value("orderstream_open_streams", method("NotifyOrderUpdates")) == 0 &&
            after.value("orderstream_rpcs_total", call("NotifyOrderUpdates", "CANCELLED")) == 1;
   }));
+}
+
+TEST_F(MetricsEndpointTest, CountsFollowedHistoryStreamsWhileTheyAreOpen) {
+  const auto followers = [&] {
+    return Scrape::get(metrics_port_).value("orderstream_history_followers");
+  };
+  EXPECT_EQ(followers(), 0);
+  ASSERT_TRUE(create("f-1", "carol").ok());
+
+  grpc::ClientContext context;
+  context.set_deadline(in(60s));
+  pb::UserID user;
+  user.set_id("carol");
+  user.set_follow(true);
+  auto reader = stub_->GetOrderHistory(&context, user);
+  pb::OrderEvent event;
+  ASSERT_TRUE(reader->Read(&event));  // the history, then the stream waits for carol's next event
+  EXPECT_EQ(event.order_id(), "f-1");
+  EXPECT_TRUE(eventually([&] { return followers() == 1; }));
+
+  // Cancelled (how a follower leaves), the stream no longer counts.
+  context.TryCancel();
+  for (int i = 0; i < 100 && reader->Read(&event); ++i) {
+  }
+  EXPECT_EQ(reader->Finish().error_code(), grpc::StatusCode::CANCELLED);
+  EXPECT_TRUE(eventually([&] { return followers() == 0; }));
 }
 
 TEST_F(MetricsEndpointTest, AnUnknownMethodIsCountedWithoutItsName) {
