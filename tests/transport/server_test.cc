@@ -1,10 +1,21 @@
-// Server-level behaviour: message size limit, port conflicts, shutdown with open streams, and
-// storage failures reaching clients as short UNAVAILABLE/INTERNAL statuses.
+// Server-level behaviour: message size limit, port conflicts, shutdown with open streams (health
+// NOT_SERVING before any of them ends), and storage failures reaching clients as short
+// UNAVAILABLE/INTERNAL statuses.
+#include <grpcpp/support/server_interceptor.h>
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "grpc/health/v1/health.grpc.pb.h"
 #include "support/test_doubles.h"
 #include "transport/server_fixture.h"
 
 namespace orderstream::testing {
 namespace {
+
+namespace health = ::grpc::health::v1;
 
 using ServerTest = ServerFixture;
 
@@ -48,6 +59,115 @@ TEST_F(ServerTest, ShutdownFinishesOpenStreamsWithUnavailable) {
   const auto status = stream->Finish();
   EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE);
   EXPECT_EQ(server_->active_streams(), 0u);
+}
+
+// Asks the server's health at the moment the server sends a stream its shutdown status: an
+// interceptor runs on the thread that finishes the stream, before gRPC's own shutdown refuses new
+// calls, so the check is always answered and its answer is the health of that moment.
+class HealthAtShutdownStatus {
+ public:
+  void connect(const std::string& target) {
+    channel_ = grpc::CreateChannel(target, grpc::InsecureChannelCredentials());
+  }
+
+  void on_status(const grpc::Status& status) {
+    if (status.error_code() != grpc::StatusCode::UNAVAILABLE ||
+        status.error_message() != "Server is shutting down") {
+      return;
+    }
+    grpc::ClientContext context;
+    context.set_deadline(in(std::chrono::seconds(10)));
+    health::HealthCheckResponse response;
+    const grpc::Status answer =
+        health::Health::NewStub(channel_)->Check(&context, health::HealthCheckRequest(), &response);
+    std::lock_guard lock(mutex_);
+    answers_.push_back(answer.ok()
+                           ? health::HealthCheckResponse::ServingStatus_Name(response.status())
+                           : "no answer: " + answer.error_message());
+  }
+
+  std::vector<std::string> answers() const {
+    std::lock_guard lock(mutex_);
+    return answers_;
+  }
+
+ private:
+  std::shared_ptr<grpc::Channel> channel_;
+  mutable std::mutex mutex_;
+  std::vector<std::string> answers_;
+};
+
+class HealthAtShutdownStatusInterceptor final : public grpc::experimental::Interceptor {
+ public:
+  explicit HealthAtShutdownStatusInterceptor(HealthAtShutdownStatus& health) : health_(health) {}
+  void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
+    if (methods->QueryInterceptionHookPoint(
+            grpc::experimental::InterceptionHookPoints::PRE_SEND_STATUS)) {
+      health_.on_status(methods->GetSendStatus());
+    }
+    methods->Proceed();
+  }
+
+ private:
+  HealthAtShutdownStatus& health_;
+};
+
+class HealthAtShutdownStatusFactory final
+    : public grpc::experimental::ServerInterceptorFactoryInterface {
+ public:
+  explicit HealthAtShutdownStatusFactory(std::shared_ptr<HealthAtShutdownStatus> health)
+      : health_(std::move(health)) {}
+  grpc::experimental::Interceptor* CreateServerInterceptor(
+      grpc::experimental::ServerRpcInfo* /*info*/) override {
+    return new HealthAtShutdownStatusInterceptor(*health_);  // gRPC owns and deletes it
+  }
+
+ private:
+  std::shared_ptr<HealthAtShutdownStatus> health_;
+};
+
+class ShutdownOrderTest : public ServerFixture {
+ protected:
+  void configure(transport::ServerOptions& options) override {
+    options.interceptors.push_back(std::make_shared<HealthAtShutdownStatusFactory>(health_));
+  }
+  std::shared_ptr<HealthAtShutdownStatus> health_ = std::make_shared<HealthAtShutdownStatus>();
+};
+
+// The server's promise, exactly: health is NOT_SERVING before any stream is told to finish. (A
+// client cannot see this order on the wire: see tests/faults/shutdown_test.cc.)
+TEST_F(ShutdownOrderTest, HealthIsNotServingBeforeAnyStreamGetsItsShutdownStatus) {
+  health_->connect(server_->target());
+  constexpr int kStreams = 3;
+  struct Watch {
+    grpc::ClientContext context;
+    std::unique_ptr<grpc::ClientReaderWriter<pb::OrderID, pb::OrderUpdate>> stream;
+  };
+  std::vector<std::unique_ptr<Watch>> watches;
+  pb::OrderUpdate update;
+  for (int i = 0; i < kStreams; ++i) {
+    const std::string order = "SO-" + std::to_string(i);
+    create(order, "alice", 1.0f);
+    auto& watch = watches.emplace_back(std::make_unique<Watch>());
+    watch->context.set_deadline(in(std::chrono::seconds(30)));
+    watch->stream = stub_->NotifyOrderUpdates(&watch->context);
+    pb::OrderID id;
+    id.set_id(order);
+    ASSERT_TRUE(watch->stream->Write(id));
+    ASSERT_TRUE(watch->stream->Read(&update));  // subscribed
+  }
+
+  server_->shutdown(std::chrono::seconds(5));
+
+  for (auto& watch : watches) {
+    while (watch->stream->Read(&update)) {
+    }
+    const grpc::Status status = watch->stream->Finish();
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE) << status.error_message();
+  }
+  const std::vector<std::string> answers = health_->answers();
+  EXPECT_EQ(answers.size(), static_cast<std::size_t>(kStreams));
+  for (const std::string& answer : answers) EXPECT_EQ(answer, "NOT_SERVING");
 }
 
 // The status's message leaks nothing of the store's failure.
