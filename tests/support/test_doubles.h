@@ -83,10 +83,11 @@ class HookedOrderStore final : public OrderStore {
     trigger_ = std::move(trigger);
     hook_ = std::move(hook);
   }
-  // Whether the armed hook has run (true as well when none was armed).
+  // Whether the armed hook has run to its end, so that what it committed is committed (true as
+  // well when none was armed).
   bool fired() {
     std::lock_guard lock(mutex_);
-    return !hook_;
+    return !hook_ && !running_;
   }
 
   std::vector<CreateOutcome> do_create_orders(std::vector<NewOrder> orders, int64_t now,
@@ -122,14 +123,18 @@ class HookedOrderStore final : public OrderStore {
       hook = std::move(hook_);
       hook_ = nullptr;
       trigger_ = nullptr;
+      running_ = true;
     }
     hook();  // disarmed first: what it commits calls this store again
+    std::lock_guard lock(mutex_);
+    running_ = false;
   }
 
   OrderStore& store_;
   std::mutex mutex_;
   Trigger trigger_;             // guarded by mutex_
   std::function<void()> hook_;  // guarded by mutex_; empty once run
+  bool running_ = false;        // guarded by mutex_; the hook runs now
 };
 
 // Records every publish() call. Not synchronized: read it on the publishing thread, or once the

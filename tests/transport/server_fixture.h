@@ -18,6 +18,7 @@
 #include "events/event_hub.h"
 #include "order_service.grpc.pb.h"
 #include "storage/sqlite_order_store.h"
+#include "support/eventually.h"
 #include "support/test_doubles.h"
 #include "transport/server.h"
 
@@ -29,17 +30,6 @@ inline std::string make_temp_dir() {
   std::string pattern = (std::filesystem::temp_directory_path() / "orderstream-XXXXXX").string();
   if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
   return pattern;
-}
-
-// Polls `condition` every 10 ms for at most `limit`; true once it holds.
-inline bool eventually(const std::function<bool()>& condition,
-                       std::chrono::milliseconds limit = std::chrono::seconds(10)) {
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (condition()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  return condition();
 }
 
 inline std::chrono::system_clock::time_point in(std::chrono::milliseconds delay) {
