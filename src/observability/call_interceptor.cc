@@ -19,6 +19,8 @@ namespace {
 namespace pb = ::ecommerce::orders;
 using grpc::experimental::InterceptionHookPoints;
 
+constexpr std::string_view kOrderService = "ecommerce.orders.OrderService";
+
 // A unary call answers in about a millisecond; streams run for seconds to hours.
 const prometheus::Histogram::BucketBoundaries kCallSeconds = {
     0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25,
@@ -58,22 +60,82 @@ std::string format_milliseconds(std::chrono::nanoseconds duration) {
   return text;
 }
 
-class CallInterceptor final : public grpc::experimental::Interceptor {
+using Method = CallInterceptorFactory::Method;
+
+// One call's counts and its end, however they are reported: the series of its method and the
+// log line. Messages may be counted from two threads at once (a bidirectional stream); the end
+// is recorded once.
+class CallRecord {
  public:
-  CallInterceptor(CallInterceptorFactory& factory, const CallInterceptorFactory::Method& method,
-                  grpc::experimental::ServerRpcInfo& info)
-      : factory_(factory),
-        method_(method),
-        info_(info),
-        streaming_(method.open_streams != nullptr &&
-                   info.type() != grpc::experimental::ServerRpcInfo::Type::UNARY) {
+  CallRecord(CallInterceptorFactory& factory, const Method& method, bool streaming)
+      : factory_(factory), method_(method), streaming_(streaming) {
     if (streaming_) method_.open_streams->Increment();
   }
+  ~CallRecord() {
+    if (streaming_) method_.open_streams->Decrement();
+  }
+  CallRecord(const CallRecord&) = delete;
+  CallRecord& operator=(const CallRecord&) = delete;
+
+  const Method& method() const { return method_; }
+  bool finished() const { return finished_; }
+
+  // True for the call's first message.
+  bool received() {
+    method_.received.add(1);
+    return received_.fetch_add(1, std::memory_order_relaxed) == 0;
+  }
+  void sent() {
+    sent_.fetch_add(1, std::memory_order_relaxed);
+    method_.sent.add(1);
+  }
+  void set_customer(std::string customer) { customer_ = std::move(customer); }
+
+  // Counts and times the call and writes its line, which names the call by `path` ("/pkg.Service/
+  // Method" as the client sent it); `peer()` is asked only for the line.
+  template <typename Peer>
+  void finish(int code, std::string_view path, Peer peer) {
+    finished_ = true;
+    const auto duration = std::chrono::steady_clock::now() - start_;
+    factory_.count_call(method_, code);
+    method_.duration->Observe(std::chrono::duration<double>(duration).count());
+    if (!log_enabled(LogLevel::kInfo)) return;
+    const LogField fields[] = {
+        {"method", truncated(std::string(path))},
+        {"peer", peer()},
+        {"customer", truncated(customer_)},
+        {"code", code_name(code)},
+        {"duration_ms", format_milliseconds(duration), true},
+        {"messages_in", std::to_string(received_.load(std::memory_order_relaxed)), true},
+        {"messages_out", std::to_string(sent_.load(std::memory_order_relaxed)), true},
+    };
+    log_fields(LogLevel::kInfo, "rpc", fields);
+  }
+
+ private:
+  CallInterceptorFactory& factory_;
+  const Method& method_;
+  const bool streaming_;
+  const std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+  std::atomic<uint64_t> received_{0};
+  std::atomic<uint64_t> sent_{0};
+  std::string customer_;
+  // Set when the status goes out; read when the call's record is destroyed, after it ended.
+  std::atomic<bool> finished_{false};
+};
+
+class CallInterceptor final : public grpc::experimental::Interceptor {
+ public:
+  CallInterceptor(CallInterceptorFactory& factory, const Method& method,
+                  grpc::experimental::ServerRpcInfo& info)
+      : info_(info),
+        record_(factory, method,
+                method.open_streams != nullptr &&
+                    info.type() != grpc::experimental::ServerRpcInfo::Type::UNARY) {}
 
   ~CallInterceptor() override {
     // A call that ended without a status sent was cancelled before it could answer.
-    if (!finished_) finish(grpc::StatusCode::CANCELLED);
-    if (streaming_) method_.open_streams->Decrement();
+    if (!record_.finished()) finish(grpc::StatusCode::CANCELLED);
   }
 
   void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
@@ -82,16 +144,13 @@ class CallInterceptor final : public grpc::experimental::Interceptor {
       if (const void* message = methods->GetRecvMessage(); message != nullptr) {
         // The request of a unary or server-streaming call arrives before its handler runs, so
         // the customer is set before anything that reads it.
-        method_.received.add(1);
-        if (received_.fetch_add(1, std::memory_order_relaxed) == 0 && method_.customer_of &&
-            log_enabled(LogLevel::kInfo)) {
-          customer_ = method_.customer_of(message);
+        if (record_.received() && record_.method().customer_of && log_enabled(LogLevel::kInfo)) {
+          record_.set_customer(record_.method().customer_of(message));
         }
       }
     }
     if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_MESSAGE)) {
-      sent_.fetch_add(1, std::memory_order_relaxed);
-      method_.sent.add(1);
+      record_.sent();
     }
     if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS)) {
       finish(methods->GetSendStatus().error_code());
@@ -100,43 +159,46 @@ class CallInterceptor final : public grpc::experimental::Interceptor {
   }
 
  private:
-  void finish(grpc::StatusCode code) {
-    finished_ = true;
-    const auto duration = std::chrono::steady_clock::now() - start_;
-    const auto received = received_.load(std::memory_order_relaxed);
-    const auto sent = sent_.load(std::memory_order_relaxed);
-    factory_.count_call(method_, code);
-    method_.duration->Observe(std::chrono::duration<double>(duration).count());
-    if (!log_enabled(LogLevel::kInfo)) return;
+  void finish(int code) {
     const char* path = info_.method();
-    const LogField fields[] = {
-        {"method", truncated(path != nullptr ? path : "")},
-        {"peer", info_.server_context()->peer()},
-        {"customer", truncated(customer_)},
-        {"code", code_name(code)},
-        {"duration_ms", format_milliseconds(duration), true},
-        {"messages_in", std::to_string(received), true},
-        {"messages_out", std::to_string(sent), true},
-    };
-    log_fields(LogLevel::kInfo, "rpc", fields);
+    record_.finish(code, path != nullptr ? path : "",
+                   [this] { return info_.server_context()->peer(); });
   }
 
-  CallInterceptorFactory& factory_;
-  const CallInterceptorFactory::Method& method_;
   grpc::experimental::ServerRpcInfo& info_;
-  const bool streaming_;
-  const std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
-  std::atomic<uint64_t> received_{0};
-  std::atomic<uint64_t> sent_{0};
-  std::string customer_;
-  // Set when the status goes out; read when gRPC destroys the interceptor, after the call ended.
-  std::atomic<bool> finished_{false};
+  CallRecord record_;
+};
+
+// A streaming call of the order service, as its reactor reports it.
+class ReportedStream final : public transport::ObservedStream {
+ public:
+  ReportedStream(CallInterceptorFactory& factory, const Method& method, std::string_view path,
+                 std::string peer)
+      : path_(path),
+        peer_(std::move(peer)),
+        record_(factory, method, method.open_streams != nullptr) {}
+  ~ReportedStream() override {
+    if (!record_.finished()) finished(grpc::StatusCode::CANCELLED);
+  }
+
+  void received() override { record_.received(); }
+  void sent() override { record_.sent(); }
+  void set_customer(std::string customer) override { record_.set_customer(std::move(customer)); }
+  void finished(int grpc_code) override {
+    record_.finish(grpc_code, path_, [this] { return peer_; });
+  }
+
+ private:
+  const std::string path_;
+  const std::string peer_;
+  CallRecord record_;
 };
 
 }  // namespace
 
 CallInterceptorFactory::CallInterceptorFactory(prometheus::Registry& registry,
-                                               std::span<const std::string> services)
+                                               std::span<const std::string> services,
+                                               std::span<const std::string> unobserved)
     : calls_(prometheus::BuildCounter()
                  .Name("orderstream_rpcs_total")
                  .Help("Finished RPCs by method and gRPC status code")
@@ -155,26 +217,23 @@ CallInterceptorFactory::CallInterceptorFactory(prometheus::Registry& registry,
     if (service == nullptr) continue;
     for (int i = 0; i < service->method_count(); ++i) {
       const auto* method = service->method(i);
-      add_method(service->full_name(), method->name(),
-                 method->client_streaming() || method->server_streaming());
+      const bool streaming = method->client_streaming() || method->server_streaming();
+      add_method(service->full_name(), method->name(), streaming).reported_by_transport =
+          streaming && service->full_name() == kOrderService;
     }
   }
   unknown_ = &add_method("unknown", "unknown", true);
+  for (const auto& service : unobserved) unobserved_prefixes_.push_back("/" + service + "/");
   // The order service takes its requests as bytes and parses them itself
   // (transport/request_parsing.h), so what the interceptor sees is a grpc::ByteBuffer. The
   // customer comes from a parse of it, made only when the line is logged (about a microsecond
-  // for an order, beside the line's own formatting and write).
+  // for an order, beside the line's own formatting and write). GetOrderHistory names its
+  // customer through transport::StreamObserver.
   set_customer_of("/ecommerce.orders.OrderService/CreateOrder", [](const void* request) {
     pb::Order order;
     if (!transport::parse_request(*static_cast<const grpc::ByteBuffer*>(request), order))
       return std::string();
     return order.customer_id();
-  });
-  set_customer_of("/ecommerce.orders.OrderService/GetOrderHistory", [](const void* request) {
-    pb::UserID user;
-    if (!transport::parse_request(*static_cast<const grpc::ByteBuffer*>(request), user))
-      return std::string();
-    return user.id();
   });
 }
 
@@ -200,10 +259,21 @@ CallInterceptorFactory::Method& CallInterceptorFactory::add_method(const std::st
 
 grpc::experimental::Interceptor* CallInterceptorFactory::CreateServerInterceptor(
     grpc::experimental::ServerRpcInfo* info) {
-  const char* path = info->method();
-  const auto it = path != nullptr ? methods_.find(std::string_view(path)) : methods_.end();
+  const std::string_view path = info->method() != nullptr ? info->method() : "";
+  const auto it = methods_.find(path);
   const Method& method = it != methods_.end() ? *it->second : *unknown_;
+  if (method.reported_by_transport) return nullptr;
+  for (const auto& prefix : unobserved_prefixes_) {
+    if (path.starts_with(prefix)) return nullptr;
+  }
   return new CallInterceptor(*this, method, *info);  // gRPC owns and deletes it
+}
+
+std::unique_ptr<transport::ObservedStream> CallInterceptorFactory::started(std::string_view method,
+                                                                           std::string peer) {
+  const auto it = methods_.find(method);
+  return std::make_unique<ReportedStream>(*this, it != methods_.end() ? *it->second : *unknown_,
+                                          method, std::move(peer));
 }
 
 std::vector<prometheus::MetricFamily> CallInterceptorFactory::Collect() const {

@@ -1,9 +1,14 @@
-// What every finished RPC reports: a gRPC server interceptor that counts each call by method and
-// status code, times it, counts its messages in and out and its open streams, all in Prometheus,
-// and writes one log line per call (method, peer, customer where the request names one, status,
-// duration, messages in and out). It never logs metadata (tokens) or a message's content beyond
-// the customer id. It works with the callback API and sees every service the server runs
-// (orders, health, reflection) with no change to their reactors.
+// What every finished RPC reports: each call counted by method and status code, timed, its
+// messages in and out and its open streams counted, all in Prometheus, and one log line per call
+// (method, peer, customer where the request names one, status, duration, messages in and out).
+// It never logs metadata (tokens) or a message's content beyond the customer id.
+//
+// Two ways in, one record: a gRPC server interceptor sees the unary calls and every other
+// service (health, reflection); the order service's streaming calls report themselves through
+// transport::StreamObserver, because an interceptor on a call costs each of its messages a
+// second pass through the completion queue (transport/stream_observer.h). The interceptor skips
+// those calls, and every call of the `unobserved` services (the benchmark's TransportBench,
+// whose figures are gRPC's own ceilings).
 //
 // Per message it adds one to a per-call atomic and one to a sharded per-method counter; per call
 // it takes the histogram's lock once.
@@ -31,10 +36,12 @@
 #include <vector>
 
 #include "common/sharded_counter.h"
+#include "transport/stream_observer.h"
 
 namespace orderstream::observability {
 
 class CallInterceptorFactory final : public grpc::experimental::ServerInterceptorFactoryInterface,
+                                     public transport::StreamObserver,
                                      public prometheus::Collectable {
  public:
   // Series per method, for every method of the services this binary has compiled in.
@@ -50,17 +57,26 @@ class CallInterceptorFactory final : public grpc::experimental::ServerIntercepto
     mutable ShardedCounter received;
     mutable ShardedCounter sent;
     prometheus::Gauge* open_streams = nullptr;  // streaming methods only
+    // The order service's streaming methods: their reactors report them (StreamObserver), so
+    // the interceptor leaves them alone.
+    bool reported_by_transport = false;
     // By grpc::StatusCode, added on first use.
     mutable std::array<std::atomic<prometheus::Counter*>, 17> calls_by_code{};
   };
 
   // Registers its families in `registry`, which must outlive it and every call it intercepts.
   // `services` are the full names of the services the server runs; their methods get series
-  // when their descriptors are linked into the binary.
-  CallInterceptorFactory(prometheus::Registry& registry, std::span<const std::string> services);
+  // when their descriptors are linked into the binary. Calls of the `unobserved` services are
+  // neither counted nor logged.
+  CallInterceptorFactory(prometheus::Registry& registry, std::span<const std::string> services,
+                         std::span<const std::string> unobserved = {});
 
+  // Null (no interceptor, no cost) for the calls the interceptor leaves alone.
   grpc::experimental::Interceptor* CreateServerInterceptor(
       grpc::experimental::ServerRpcInfo* info) override;
+
+  std::unique_ptr<transport::ObservedStream> started(std::string_view method,
+                                                     std::string peer) override;
 
   // orderstream_rpc_messages_{received,sent}_total, which live in sharded counters so that a
   // message costs no shared cache line; serve this next to the registry.
@@ -86,6 +102,7 @@ class CallInterceptorFactory final : public grpc::experimental::ServerIntercepto
   // by string_view so that a call allocates nothing to find its method.
   std::unordered_map<std::string, std::unique_ptr<Method>, PathHash, std::equal_to<>> methods_;
   Method* unknown_ = nullptr;
+  std::vector<std::string> unobserved_prefixes_;  // "/service/" of each unobserved service
 };
 
 }  // namespace orderstream::observability

@@ -45,6 +45,7 @@ void BulkReactor::OnReadDone(bool ok) {
     maybe_respond_locked();
     return;
   }
+  note_received();
   if (++received_ > context_.limits.bulk_orders_per_stream) {
     finish_locked({grpc::StatusCode::RESOURCE_EXHAUSTED,
                    "Too many orders on one import stream (limit " +
@@ -142,6 +143,7 @@ void BulkReactor::maybe_respond_locked() {
   OS_LOG(kInfo) << "bulk import done: " << tally_.successes() << " succeeded, " << tally_.failures()
                 << " failed";
   responded_ = true;
+  note_sent();  // the result goes out with the status
   finish_locked(grpc::Status::OK);
 }
 

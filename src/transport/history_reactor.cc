@@ -20,12 +20,13 @@ constexpr std::size_t kPageSize = 1024;
 }  // namespace
 
 HistoryReactor* HistoryReactor::start(ReactorContext context, StreamGrant grant,
-                                      const grpc::ByteBuffer& request, Deadline deadline) {
-  ::ecommerce::orders::UserID user;
-  const bool parsed = parse_request(request, user);
+                                      const ::ecommerce::orders::UserID* request,
+                                      Deadline deadline) {
+  static const ::ecommerce::orders::UserID kNone;
+  const auto& user = request != nullptr ? *request : kNone;
   auto* reactor = new HistoryReactor(context, std::move(grant), user, deadline);
   std::lock_guard lock(reactor->mutex_);
-  if (!parsed) {
+  if (request == nullptr) {
     reactor->finish_locked(unparsable_request(user.GetTypeName()));
   } else if (auto invalid = invalid_id_error("UserID.id", reactor->customer_id_,
                                              context.limits.max_id_bytes)) {

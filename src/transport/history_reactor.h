@@ -38,10 +38,11 @@ using HistoryStream = grpc::ServerWriteReactor<::ecommerce::orders::OrderEvent>;
 class HistoryReactor final : public WritingStream<HistoryReactor, HistoryStream>,
                              public EventSubscriber {
  public:
-  // Starts the reactor for the request's bytes (parsed here: transport/request_parsing.h); gRPC
-  // owns it from the returned pointer until OnDone. Every page's read is bounded by `deadline`.
+  // Starts the reactor for the request (null: it could not be parsed, which finishes the stream
+  // with INVALID_ARGUMENT); gRPC owns it from the returned pointer until OnDone. Every page's
+  // read is bounded by `deadline`.
   static HistoryReactor* start(ReactorContext context, StreamGrant grant,
-                               const grpc::ByteBuffer& request, Deadline deadline = {});
+                               const ::ecommerce::orders::UserID* request, Deadline deadline = {});
 
   // A followed customer's commit (the hub's call; `event` is the last of the customer's events
   // in that commit).

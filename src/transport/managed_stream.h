@@ -3,7 +3,9 @@
 // registry (so shutdown can end the stream and the active count drops in OnDone), the caller
 // and its place under the stream caps (StreamGrant, given back in OnDone), cancellation (which
 // also stops the stream's database work: or_cancelled),
-// and executor tasks that hold a reference so they may outlive OnDone safely.
+// and executor tasks that hold a reference so they may outlive OnDone safely. It also keeps the
+// stream's record for metrics and the call log (transport/stream_observer.h): the status when it
+// finishes, each message written; derived reactors count the messages they read.
 //
 // Derived reactors may define, privately with this class as a friend:
 //   void on_finish_locked();  // drop buffered data when the stream finishes (mutex held)
@@ -38,6 +40,7 @@ class ManagedStream : public GrpcReactor, public RegisteredStream, public RefCou
 
   void OnDone() override {
     self().on_done();
+    grant_.observed.reset();  // the call's record ends
     grant_.ticket.release();
     context_.streams.remove(this);
     this->release();
@@ -76,6 +79,7 @@ class ManagedStream : public GrpcReactor, public RegisteredStream, public RefCou
   void finish_locked(const grpc::Status& status) {
     if (finish_called_) return;
     finish_called_ = true;
+    if (grant_.observed) grant_.observed->finished(status.error_code());
     self().on_finish_locked();
     this->Finish(status);
   }
@@ -87,6 +91,14 @@ class ManagedStream : public GrpcReactor, public RegisteredStream, public RefCou
 
   void on_finish_locked() {}
   void on_done() {}
+
+  // For the stream's record: a message read from, or sent to, the client.
+  void note_received() {
+    if (grant_.observed) grant_.observed->received();
+  }
+  void note_sent() {
+    if (grant_.observed) grant_.observed->sent();
+  }
 
   // The stream's deadline, also reached when gRPC reports the call cancelled (the client
   // cancelled it or went away), so that the store stops a statement nobody waits for.
@@ -117,6 +129,7 @@ class WritingStream : public ManagedStream<Derived, GrpcReactor> {
       this->write_failed_locked();
       return;
     }
+    this->note_sent();
     static_cast<Derived&>(*this).write_next_locked();
   }
 

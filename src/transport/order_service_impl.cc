@@ -56,12 +56,30 @@ grpc::ServerUnaryReactor* finish_now(grpc::CallbackServerContext* call,
 
 }  // namespace
 
-Result<StreamGrant> OrderServiceImpl::admit_stream(grpc::CallbackServerContext* call) {
+template <typename GrpcReactor, typename Start>
+GrpcReactor* OrderServiceImpl::admit_stream(grpc::CallbackServerContext* call,
+                                            std::string_view method,
+                                            std::optional<std::string_view> request_customer,
+                                            Start start) {
+  std::string peer = call->peer();
+  std::unique_ptr<ObservedStream> observed;
+  if (context_.observer != nullptr) {
+    observed = context_.observer->started(method, peer);
+    if (request_customer) {
+      observed->received();
+      observed->set_customer(std::string(*request_customer));
+    }
+  }
   auto caller = authenticator_.authenticate(*call);
-  if (!caller) return caller.error();
-  auto ticket = admission_.admit(call->peer(), caller.value());
-  if (!ticket) return ticket.error();
-  return StreamGrant{std::move(caller.value()), std::move(ticket.value())};
+  if (!caller) {
+    return RejectedStream<GrpcReactor>::start(to_grpc_status(caller.error()), std::move(observed));
+  }
+  auto ticket = admission_.admit(peer, caller.value());
+  if (!ticket) {
+    return RejectedStream<GrpcReactor>::start(to_grpc_status(ticket.error()), std::move(observed));
+  }
+  return start(
+      StreamGrant{std::move(caller.value()), std::move(ticket.value()), std::move(observed)});
 }
 
 OrderServiceImpl::OrderServiceImpl(ReactorContext context, const CallAuthenticator& authenticator,
@@ -192,33 +210,31 @@ grpc::ServerUnaryReactor* OrderServiceImpl::GetOrder(grpc::CallbackServerContext
 
 grpc::ServerWriteReactor<pb::OrderEvent>* OrderServiceImpl::GetOrderHistory(
     grpc::CallbackServerContext* call, const ByteBuffer* request) {
-  auto grant = admit_stream(call);
-  if (!grant) {
-    return RejectedStream<grpc::ServerWriteReactor<pb::OrderEvent>>::start(
-        to_grpc_status(grant.error()));
-  }
-  // Whose history it is, and so whether the caller may read it, is known once parsed there.
-  return HistoryReactor::start(context_, std::move(grant.value()), *request, deadline_of(*call));
+  pb::UserID user;
+  const bool parsed = parse_request(*request, user);
+  // Whose history it is, and so whether the caller may read it, is checked by the reactor.
+  return admit_stream<grpc::ServerWriteReactor<pb::OrderEvent>>(
+      call, "/ecommerce.orders.OrderService/GetOrderHistory", parsed ? user.id() : "",
+      [&](StreamGrant grant) {
+        return HistoryReactor::start(context_, std::move(grant), parsed ? &user : nullptr,
+                                     deadline_of(*call));
+      });
 }
 
 grpc::ServerReadReactor<ByteBuffer>* OrderServiceImpl::ProcessBulkOrders(
     grpc::CallbackServerContext* call, pb::BulkProcessResult* response) {
-  auto grant = admit_stream(call);
-  if (!grant) {
-    return RejectedStream<grpc::ServerReadReactor<ByteBuffer>>::start(
-        to_grpc_status(grant.error()));
-  }
-  return BulkReactor::start(context_, std::move(grant.value()), response, deadline_of(*call));
+  return admit_stream<grpc::ServerReadReactor<ByteBuffer>>(
+      call, "/ecommerce.orders.OrderService/ProcessBulkOrders", std::nullopt,
+      [&](StreamGrant grant) {
+        return BulkReactor::start(context_, std::move(grant), response, deadline_of(*call));
+      });
 }
 
 grpc::ServerBidiReactor<ByteBuffer, pb::OrderUpdate>* OrderServiceImpl::NotifyOrderUpdates(
     grpc::CallbackServerContext* call) {
-  auto grant = admit_stream(call);
-  if (!grant) {
-    return RejectedStream<grpc::ServerBidiReactor<ByteBuffer, pb::OrderUpdate>>::start(
-        to_grpc_status(grant.error()));
-  }
-  return WatchReactor::start(context_, std::move(grant.value()));
+  return admit_stream<grpc::ServerBidiReactor<ByteBuffer, pb::OrderUpdate>>(
+      call, "/ecommerce.orders.OrderService/NotifyOrderUpdates", std::nullopt,
+      [&](StreamGrant grant) { return WatchReactor::start(context_, std::move(grant)); });
 }
 
 }  // namespace orderstream::transport

@@ -14,6 +14,9 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <optional>
+#include <string_view>
+
 #include "order_service.grpc.pb.h"
 #include "transport/call_authenticator.h"
 #include "transport/reactor_context.h"
@@ -48,8 +51,13 @@ class OrderServiceImpl final : public ::ecommerce::orders::OrderService::Service
                                      ::ecommerce::orders::OrderDetails* response);
 
  private:
-  // Who calls, and a place among the open streams; or the status to refuse the stream with.
-  Result<StreamGrant> admit_stream(grpc::CallbackServerContext* call);
+  // Starts the stream's record for metrics and the call log (`request_customer` set: the call's
+  // one request arrived with it and names this customer), then returns `start(grant)` for a
+  // caller let in: who calls, a place among the open streams, the record; or refuses the stream
+  // with the status that says why.
+  template <typename GrpcReactor, typename Start>
+  GrpcReactor* admit_stream(grpc::CallbackServerContext* call, std::string_view method,
+                            std::optional<std::string_view> request_customer, Start start);
 
   const ReactorContext context_;
   const CallAuthenticator& authenticator_;

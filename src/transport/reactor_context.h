@@ -8,6 +8,7 @@
 #include "events/event_hub.h"
 #include "transport/import_budget.h"
 #include "transport/limits.h"
+#include "transport/stream_observer.h"
 #include "transport/stream_registry.h"
 #include "transport/transport_counters.h"
 
@@ -22,6 +23,7 @@ struct ReactorContext {
   ImportBudget& imports;        // memory shared by the bulk imports running now
   TransportCounters& counters;  // read by metrics
   const Limits& limits;
+  StreamObserver* observer = nullptr;  // metrics and the call log of streams; null: none
 };
 
 }  // namespace orderstream::transport

@@ -5,20 +5,32 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <memory>
 #include <utility>
+
+#include "transport/stream_observer.h"
 
 namespace orderstream::transport {
 
 template <typename GrpcReactor>
 class RejectedStream final : public GrpcReactor {
  public:
-  static GrpcReactor* start(grpc::Status status) { return new RejectedStream(std::move(status)); }
+  // `observed` (may be null) is the call's record for metrics and the call log.
+  static GrpcReactor* start(grpc::Status status, std::unique_ptr<ObservedStream> observed) {
+    return new RejectedStream(std::move(status), std::move(observed));
+  }
 
   void OnDone() override { delete this; }
 
  private:
   // gRPC holds a Finish called before the reactor is bound to its call until the binding.
-  explicit RejectedStream(grpc::Status status) { this->Finish(std::move(status)); }
+  RejectedStream(grpc::Status status, std::unique_ptr<ObservedStream> observed)
+      : observed_(std::move(observed)) {
+    if (observed_) observed_->finished(status.error_code());
+    this->Finish(std::move(status));
+  }
+
+  const std::unique_ptr<ObservedStream> observed_;
 };
 
 }  // namespace orderstream::transport

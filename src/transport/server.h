@@ -26,6 +26,7 @@
 #include "transport/limits.h"
 #include "transport/order_service_impl.h"
 #include "transport/stream_admission.h"
+#include "transport/stream_observer.h"
 #include "transport/stream_registry.h"
 #include "transport/transport_counters.h"
 
@@ -50,6 +51,9 @@ struct ServerOptions {
   // Run on every call in this order (metrics, the per-call log line); shared so that options
   // stay copyable and the caller may keep a handle on them.
   std::vector<std::shared_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
+  // Told of each streaming call of the order service, which reports its own metrics and log
+  // line instead of going through an interceptor (transport/stream_observer.h); null: none.
+  std::shared_ptr<StreamObserver> stream_observer;
   // Services served beside the order service, each made once the server's executor exists. The
   // production orderstream-server adds none; the benchmark server adds TransportBench
   // (src/server/extra_services.h).

@@ -5,12 +5,14 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <unordered_map>
 
 #include "auth/principal.h"
 #include "domain/error.h"
+#include "transport/stream_observer.h"
 
 namespace orderstream::transport {
 
@@ -50,11 +52,13 @@ class StreamAdmission {
   std::unordered_map<std::string, std::size_t> by_customer_;
 };
 
-// What a handler hands the reactor of an admitted stream: who called, and its place among the
-// open streams, held until the stream is done.
+// What a handler hands the reactor of an admitted stream: who called, its place among the open
+// streams, and its record for metrics and the call log (null: not observed), held until the
+// stream is done.
 struct StreamGrant {
   auth::Principal caller;
   StreamAdmission::Ticket ticket;
+  std::unique_ptr<ObservedStream> observed;
 };
 
 }  // namespace orderstream::transport

@@ -28,6 +28,7 @@ WatchReactor::WatchReactor(ReactorContext context, StreamGrant grant)
 void WatchReactor::OnReadDone(bool ok) {
   std::lock_guard lock(mutex_);
   if (!ok || finish_called_) return;  // half-close: no more subscriptions, keep pushing
+  note_received();
   if (!admit_request_locked()) return;
   std::optional<int64_t> after_sequence;
   if (request_.has_after_sequence()) after_sequence = request_.after_sequence();

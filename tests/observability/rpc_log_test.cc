@@ -146,5 +146,69 @@ TEST(RpcLogTest, TextLinesQuoteWhatAClientSent) {
   EXPECT_EQ(server.log().find("serving metrics"), std::string::npos);
 }
 
+// The order service's streams write their own line (transport/stream_observer.h): a history
+// names its customer and counts its request and events, a watch counts what it read and sent
+// and ends CANCELLED when the client cancels it, and a stream refused before any reactor exists
+// still gets its line.
+TEST(RpcLogTest, EveryStreamEndsWithOneLine) {
+  // One stream per connection: a second stream on the same channel is refused.
+  ServerProcess server({"--max-streams-per-connection", "1"});
+  auto stub = stub_of(server);
+  ASSERT_TRUE(create(*stub, "h-1", "dave").ok());
+  ASSERT_TRUE(create(*stub, "h-2", "dave").ok());
+  {
+    pb::UserID user;
+    user.set_id("dave");
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + 10s);
+    auto reader = stub->GetOrderHistory(&context, user);
+    pb::OrderEvent event;
+    int events = 0;
+    while (reader->Read(&event)) ++events;
+    ASSERT_TRUE(reader->Finish().ok());
+    ASSERT_EQ(events, 2);
+  }
+  const std::string history =
+      find_line(server, {"method=/ecommerce.orders.OrderService/GetOrderHistory ", " code=OK "});
+  ASSERT_FALSE(history.empty()) << server.log();
+  EXPECT_NE(history.find(" customer=dave code=OK "), std::string::npos) << history;
+  EXPECT_NE(history.find(" messages_in=1 messages_out=2"), std::string::npos) << history;
+
+  grpc::ClientContext watch_context;
+  auto watch = stub->NotifyOrderUpdates(&watch_context);
+  pb::OrderID id;
+  id.set_id("h-1");
+  ASSERT_TRUE(watch->Write(id));
+  // The order's current status reaching the watch shows that the watch holds the connection's
+  // one stream.
+  pb::OrderUpdate update;
+  ASSERT_TRUE(watch->Read(&update));
+  {
+    pb::UserID user;
+    user.set_id("dave");
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + 10s);
+    auto reader = stub->GetOrderHistory(&context, user);
+    pb::OrderEvent event;
+    while (reader->Read(&event)) {
+    }
+    ASSERT_EQ(reader->Finish().error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  }
+  const std::string refused = find_line(
+      server,
+      {"method=/ecommerce.orders.OrderService/GetOrderHistory ", " code=RESOURCE_EXHAUSTED "});
+  ASSERT_FALSE(refused.empty()) << server.log();
+  EXPECT_NE(refused.find(" customer=dave "), std::string::npos) << refused;
+  EXPECT_NE(refused.find(" messages_in=1 messages_out=0"), std::string::npos) << refused;
+
+  watch_context.TryCancel();
+  EXPECT_EQ(watch->Finish().error_code(), grpc::StatusCode::CANCELLED);
+  const std::string watched =
+      find_line(server, {"method=/ecommerce.orders.OrderService/NotifyOrderUpdates "});
+  ASSERT_FALSE(watched.empty()) << server.log();
+  EXPECT_NE(watched.find(" code=CANCELLED "), std::string::npos) << watched;
+  EXPECT_NE(watched.find(" messages_in=1 messages_out=1"), std::string::npos) << watched;
+}
+
 }  // namespace
 }  // namespace orderstream::testing
