@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "common/log.h"
-#include "order_service.pb.h"
+#include "order_service.grpc.pb.h"
 #include "transport/request_parsing.h"
 
 namespace orderstream::observability {
@@ -18,8 +18,6 @@ namespace {
 
 namespace pb = ::ecommerce::orders;
 using grpc::experimental::InterceptionHookPoints;
-
-constexpr std::string_view kOrderService = "ecommerce.orders.OrderService";
 
 // A unary call answers in about a millisecond; streams run for seconds to hours.
 const prometheus::Histogram::BucketBoundaries kCallSeconds = {
@@ -219,7 +217,7 @@ CallInterceptorFactory::CallInterceptorFactory(prometheus::Registry& registry,
       const auto* method = service->method(i);
       const bool streaming = method->client_streaming() || method->server_streaming();
       add_method(service->full_name(), method->name(), streaming).reported_by_transport =
-          streaming && service->full_name() == kOrderService;
+          streaming && service->full_name() == pb::OrderService::service_full_name();
     }
   }
   unknown_ = &add_method("unknown", "unknown", true);

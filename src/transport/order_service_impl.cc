@@ -47,6 +47,12 @@ grpc::ServerUnaryReactor* run_unary(grpc::CallbackServerContext* call, Executor&
   return reactor;
 }
 
+// gRPC's path of a method of the service, "/ecommerce.orders.OrderService/<name>", which names
+// the call in metrics and the call log.
+std::string method_path(std::string_view name) {
+  return "/" + std::string(pb::OrderService::service_full_name()) + "/" + std::string(name);
+}
+
 grpc::ServerUnaryReactor* finish_now(grpc::CallbackServerContext* call,
                                      const grpc::Status& status) {
   grpc::ServerUnaryReactor* reactor = call->DefaultReactor();
@@ -210,12 +216,12 @@ grpc::ServerUnaryReactor* OrderServiceImpl::GetOrder(grpc::CallbackServerContext
 
 grpc::ServerWriteReactor<pb::OrderEvent>* OrderServiceImpl::GetOrderHistory(
     grpc::CallbackServerContext* call, const ByteBuffer* request) {
+  static const std::string kPath = method_path("GetOrderHistory");
   pb::UserID user;
   const bool parsed = parse_request(*request, user);
   // Whose history it is, and so whether the caller may read it, is checked by the reactor.
   return admit_stream<grpc::ServerWriteReactor<pb::OrderEvent>>(
-      call, "/ecommerce.orders.OrderService/GetOrderHistory", parsed ? user.id() : "",
-      [&](StreamGrant grant) {
+      call, kPath, parsed ? user.id() : "", [&](StreamGrant grant) {
         return HistoryReactor::start(context_, std::move(grant), parsed ? &user : nullptr,
                                      deadline_of(*call));
       });
@@ -223,17 +229,18 @@ grpc::ServerWriteReactor<pb::OrderEvent>* OrderServiceImpl::GetOrderHistory(
 
 grpc::ServerReadReactor<ByteBuffer>* OrderServiceImpl::ProcessBulkOrders(
     grpc::CallbackServerContext* call, pb::BulkProcessResult* response) {
+  static const std::string kPath = method_path("ProcessBulkOrders");
   return admit_stream<grpc::ServerReadReactor<ByteBuffer>>(
-      call, "/ecommerce.orders.OrderService/ProcessBulkOrders", std::nullopt,
-      [&](StreamGrant grant) {
+      call, kPath, std::nullopt, [&](StreamGrant grant) {
         return BulkReactor::start(context_, std::move(grant), response, deadline_of(*call));
       });
 }
 
 grpc::ServerBidiReactor<ByteBuffer, pb::OrderUpdate>* OrderServiceImpl::NotifyOrderUpdates(
     grpc::CallbackServerContext* call) {
+  static const std::string kPath = method_path("NotifyOrderUpdates");
   return admit_stream<grpc::ServerBidiReactor<ByteBuffer, pb::OrderUpdate>>(
-      call, "/ecommerce.orders.OrderService/NotifyOrderUpdates", std::nullopt,
+      call, kPath, std::nullopt,
       [&](StreamGrant grant) { return WatchReactor::start(context_, std::move(grant)); });
 }
 

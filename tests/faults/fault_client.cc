@@ -1,18 +1,9 @@
 #include "faults/fault_client.h"
 
 #include <algorithm>
-#include <atomic>
 #include <thread>
 
 namespace orderstream::testing {
-
-std::shared_ptr<grpc::Channel> new_channel(const std::string& target) {
-  static std::atomic<int> next{0};
-  grpc::ChannelArguments args;
-  // Channels with equal arguments share one connection; a distinct argument keeps it apart.
-  args.SetInt("orderstream.test.channel", next++);
-  return grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), args);
-}
 
 std::chrono::system_clock::time_point after(std::chrono::milliseconds delay) {
   return std::chrono::system_clock::now() + delay;

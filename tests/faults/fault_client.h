@@ -15,14 +15,11 @@
 
 #include "order_service.grpc.pb.h"
 #include "support/eventually.h"
+#include "support/own_channel.h"
 
 namespace orderstream::testing {
 
 namespace pb = ::ecommerce::orders;
-
-// A channel of its own (not shared with other channels to the same target), so that a test can
-// spread streams over several connections.
-std::shared_ptr<grpc::Channel> new_channel(const std::string& target);
 
 std::chrono::system_clock::time_point after(std::chrono::milliseconds delay);
 

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "order_service.grpc.pb.h"
+#include "support/own_channel.h"
 #include "support/server_process.h"
 
 namespace orderstream::testing {
@@ -182,10 +183,7 @@ TEST(RpcLogTest, EveryStreamEndsWithOneLine) {
 
   // A connection of its own, so that the history above, whose place the server gives back
   // only after the client saw it end, holds nothing on it.
-  grpc::ChannelArguments own_connection;
-  own_connection.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
-  const auto other = pb::OrderService::NewStub(grpc::CreateCustomChannel(
-      server.target(), grpc::InsecureChannelCredentials(), own_connection));
+  const auto other = pb::OrderService::NewStub(new_channel(server.target()));
   grpc::ClientContext watch_context;
   auto watch = other->NotifyOrderUpdates(&watch_context);
   pb::OrderID id;
