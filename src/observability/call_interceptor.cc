@@ -2,7 +2,6 @@
 
 #include <google/protobuf/descriptor.h>
 #include <grpcpp/server_context.h>
-#include <grpcpp/support/byte_buffer.h>
 
 #include <chrono>
 #include <cstdint>
@@ -11,7 +10,6 @@
 
 #include "common/log.h"
 #include "order_service.grpc.pb.h"
-#include "transport/request_parsing.h"
 
 namespace orderstream::observability {
 namespace {
@@ -78,10 +76,9 @@ class CallRecord {
   const Method& method() const { return method_; }
   bool finished() const { return finished_; }
 
-  // True for the call's first message.
-  bool received() {
+  void received() {
     method_.received.add(1);
-    return received_.fetch_add(1, std::memory_order_relaxed) == 0;
+    received_.fetch_add(1, std::memory_order_relaxed);
   }
   void sent() {
     sent_.fetch_add(1, std::memory_order_relaxed);
@@ -139,13 +136,7 @@ class CallInterceptor final : public grpc::experimental::Interceptor {
   void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
     if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::POST_RECV_MESSAGE)) {
       // Null when the read failed (the client half-closed or went away).
-      if (const void* message = methods->GetRecvMessage(); message != nullptr) {
-        // The request of a unary or server-streaming call arrives before its handler runs, so
-        // the customer is set before anything that reads it.
-        if (record_.received() && record_.method().customer_of && log_enabled(LogLevel::kInfo)) {
-          record_.set_customer(record_.method().customer_of(message));
-        }
-      }
+      if (methods->GetRecvMessage() != nullptr) record_.received();
     }
     if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_MESSAGE)) {
       record_.sent();
@@ -167,15 +158,15 @@ class CallInterceptor final : public grpc::experimental::Interceptor {
   CallRecord record_;
 };
 
-// A streaming call of the order service, as its reactor reports it.
-class ReportedStream final : public transport::ObservedStream {
+// A call of the order service, as its handler and reactor report it.
+class ReportedCall final : public transport::ObservedCall {
  public:
-  ReportedStream(CallInterceptorFactory& factory, const Method& method, std::string_view path,
-                 std::string peer)
+  ReportedCall(CallInterceptorFactory& factory, const Method& method, std::string_view path,
+               std::string peer)
       : path_(path),
         peer_(std::move(peer)),
         record_(factory, method, method.open_streams != nullptr) {}
-  ~ReportedStream() override {
+  ~ReportedCall() override {
     if (!record_.finished()) finished(grpc::StatusCode::CANCELLED);
   }
 
@@ -217,28 +208,11 @@ CallInterceptorFactory::CallInterceptorFactory(prometheus::Registry& registry,
       const auto* method = service->method(i);
       const bool streaming = method->client_streaming() || method->server_streaming();
       add_method(service->full_name(), method->name(), streaming).reported_by_transport =
-          streaming && service->full_name() == pb::OrderService::service_full_name();
+          service->full_name() == pb::OrderService::service_full_name();
     }
   }
   unknown_ = &add_method("unknown", "unknown", true);
   for (const auto& service : unobserved) unobserved_prefixes_.push_back("/" + service + "/");
-  // The order service takes its requests as bytes and parses them itself
-  // (transport/request_parsing.h), so what the interceptor sees is a grpc::ByteBuffer. The
-  // customer comes from a parse of it, made only when the line is logged (about a microsecond
-  // for an order, beside the line's own formatting and write). GetOrderHistory names its
-  // customer through transport::StreamObserver.
-  set_customer_of("/ecommerce.orders.OrderService/CreateOrder", [](const void* request) {
-    pb::Order order;
-    if (!transport::parse_request(*static_cast<const grpc::ByteBuffer*>(request), order))
-      return std::string();
-    return order.customer_id();
-  });
-}
-
-void CallInterceptorFactory::set_customer_of(std::string_view path,
-                                             std::string (*customer_of)(const void* request)) {
-  if (const auto it = methods_.find(path); it != methods_.end())
-    it->second->customer_of = customer_of;
 }
 
 CallInterceptorFactory::Method& CallInterceptorFactory::add_method(const std::string& service,
@@ -267,11 +241,11 @@ grpc::experimental::Interceptor* CallInterceptorFactory::CreateServerInterceptor
   return new CallInterceptor(*this, method, *info);  // gRPC owns and deletes it
 }
 
-std::unique_ptr<transport::ObservedStream> CallInterceptorFactory::started(std::string_view method,
-                                                                           std::string peer) {
+std::unique_ptr<transport::ObservedCall> CallInterceptorFactory::started(std::string_view method,
+                                                                         std::string peer) {
   const auto it = methods_.find(method);
-  return std::make_unique<ReportedStream>(*this, it != methods_.end() ? *it->second : *unknown_,
-                                          method, std::move(peer));
+  return std::make_unique<ReportedCall>(*this, it != methods_.end() ? *it->second : *unknown_,
+                                        method, std::move(peer));
 }
 
 std::vector<prometheus::MetricFamily> CallInterceptorFactory::Collect() const {

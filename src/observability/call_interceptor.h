@@ -3,12 +3,12 @@
 // (method, peer, customer where the request names one, status, duration, messages in and out).
 // It never logs metadata (tokens) or a message's content beyond the customer id.
 //
-// Two ways in, one record: a gRPC server interceptor sees the unary calls and every other
-// service (health, reflection); the order service's streaming calls report themselves through
-// transport::StreamObserver, because an interceptor on a call costs each of its messages a
-// second pass through the completion queue (transport/stream_observer.h). The interceptor skips
-// those calls, and every call of the `unobserved` services (the benchmark's TransportBench,
-// whose figures are gRPC's own ceilings).
+// Two ways in, one record: the order service's calls report themselves through
+// transport::CallObserver, because an interceptor on a call costs each of its batches a second
+// pass through the completion queue (transport/call_observer.h); a gRPC server interceptor sees
+// the other services (health, reflection). The interceptor skips the order service, and every
+// call of the `unobserved` services (the benchmark's TransportBench, whose figures are gRPC's own
+// ceilings).
 //
 // Per message it adds one to a per-call atomic and one to a sharded per-method counter; per call
 // it takes the histogram's lock once.
@@ -36,29 +36,26 @@
 #include <vector>
 
 #include "common/sharded_counter.h"
-#include "transport/stream_observer.h"
+#include "transport/call_observer.h"
 
 namespace orderstream::observability {
 
 class CallInterceptorFactory final : public grpc::experimental::ServerInterceptorFactoryInterface,
-                                     public transport::StreamObserver,
+                                     public transport::CallObserver,
                                      public prometheus::Collectable {
  public:
   // Series per method, for every method of the services this binary has compiled in.
   struct Method {
     std::string service;  // "ecommerce.orders.OrderService"; "unknown" for others
     std::string name;     // "CreateOrder"
-    // The customer a request names, for the log line (null: the method has none); `request` is
-    // what gRPC received for the method, a grpc::ByteBuffer for the order service.
-    std::string (*customer_of)(const void* request) = nullptr;
     prometheus::Histogram* duration = nullptr;
     // Messages of every call so far, live (a watch stream's count grows while it is open); read
     // by Collect().
     mutable ShardedCounter received;
     mutable ShardedCounter sent;
     prometheus::Gauge* open_streams = nullptr;  // streaming methods only
-    // The order service's streaming methods: their reactors report them (StreamObserver), so
-    // the interceptor leaves them alone.
+    // The order service's methods: their handlers report them (CallObserver), so the
+    // interceptor leaves them alone.
     bool reported_by_transport = false;
     // By grpc::StatusCode, added on first use.
     mutable std::array<std::atomic<prometheus::Counter*>, 17> calls_by_code{};
@@ -75,8 +72,8 @@ class CallInterceptorFactory final : public grpc::experimental::ServerIntercepto
   grpc::experimental::Interceptor* CreateServerInterceptor(
       grpc::experimental::ServerRpcInfo* info) override;
 
-  std::unique_ptr<transport::ObservedStream> started(std::string_view method,
-                                                     std::string peer) override;
+  std::unique_ptr<transport::ObservedCall> started(std::string_view method,
+                                                   std::string peer) override;
 
   // orderstream_rpc_messages_{received,sent}_total, which live in sharded counters so that a
   // message costs no shared cache line; serve this next to the registry.
@@ -87,7 +84,6 @@ class CallInterceptorFactory final : public grpc::experimental::ServerIntercepto
 
  private:
   Method& add_method(const std::string& service, const std::string& name, bool streaming);
-  void set_customer_of(std::string_view path, std::string (*customer_of)(const void* request));
 
   prometheus::Family<prometheus::Counter>& calls_;
   prometheus::Family<prometheus::Histogram>& duration_;

@@ -318,7 +318,7 @@ int main(int argc, char** argv) {
     const auto calls = std::make_shared<observability::CallInterceptorFactory>(
         *registry, services, extra_service_names(server_options));
     server_options.interceptors.push_back(calls);
-    server_options.stream_observer = calls;
+    server_options.call_observer = calls;
     const std::unique_ptr<OrderStore> store =
         storage::open_order_store(db, store_options, pg_options);
     observability::MeteredOrderStore metered_store(*store, *registry);

@@ -4,7 +4,7 @@
 // and its place under the stream caps (StreamGrant, given back in OnDone), cancellation (which
 // also stops the stream's database work: or_cancelled),
 // and executor tasks that hold a reference so they may outlive OnDone safely. It also keeps the
-// stream's record for metrics and the call log (transport/stream_observer.h): the status when it
+// stream's record for metrics and the call log (transport/call_observer.h): the status when it
 // finishes, each message written; derived reactors count the messages they read.
 //
 // Derived reactors may define, privately with this class as a friend:

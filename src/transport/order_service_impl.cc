@@ -31,18 +31,17 @@ enum MethodIndex : int {
   kGetOrder = 5,
 };
 
-// Runs `work(deadline)` on the executor and finishes the unary call with its status. The
-// deadline is the call's, also reached when the call is cancelled. The request and response stay
-// valid until Finish, so the task may use them.
+// Runs `work(deadline)` on the executor and answers the call with its status. The deadline is
+// the call's, also reached when the call is cancelled. The request and response stay valid until
+// the answer, so the task may use them.
 template <typename Work>
-grpc::ServerUnaryReactor* run_unary(grpc::CallbackServerContext* call, Executor& executor,
-                                    Work work) {
-  CancellableUnary* reactor = CancellableUnary::start();
+grpc::ServerUnaryReactor* run_unary(CancellableUnary* reactor, const CallbackServerContext& call,
+                                    Executor& executor, Work work) {
   if (!executor.post(
-          [reactor, work = std::move(work), deadline = reactor->deadline_of(*call)]() mutable {
-            reactor->Finish(work(deadline));
+          [reactor, work = std::move(work), deadline = reactor->deadline_of(call)]() mutable {
+            reactor->finish(work(deadline));
           })) {
-    reactor->Finish({grpc::StatusCode::UNAVAILABLE, "Server is shutting down"});
+    reactor->finish({grpc::StatusCode::UNAVAILABLE, "Server is shutting down"});
   }
   return reactor;
 }
@@ -53,14 +52,25 @@ std::string method_path(std::string_view name) {
   return "/" + std::string(pb::OrderService::service_full_name()) + "/" + std::string(name);
 }
 
-grpc::ServerUnaryReactor* finish_now(grpc::CallbackServerContext* call,
-                                     const grpc::Status& status) {
-  grpc::ServerUnaryReactor* reactor = call->DefaultReactor();
-  reactor->Finish(status);
+grpc::ServerUnaryReactor* answer(CancellableUnary* reactor, const grpc::Status& status) {
+  reactor->finish(status);
   return reactor;
 }
 
 }  // namespace
+
+std::unique_ptr<ObservedCall> OrderServiceImpl::observe(std::string_view method,
+                                                        std::string peer) const {
+  if (context_.observer == nullptr) return nullptr;
+  return context_.observer->started(method, std::move(peer));
+}
+
+std::unique_ptr<ObservedCall> OrderServiceImpl::observe_unary(
+    std::string_view method, const CallbackServerContext& call) const {
+  auto observed = observe(method, call.peer());
+  if (observed) observed->received();  // a unary handler runs once its request has arrived
+  return observed;
+}
 
 template <typename GrpcReactor, typename Start>
 GrpcReactor* OrderServiceImpl::admit_stream(grpc::CallbackServerContext* call,
@@ -68,13 +78,10 @@ GrpcReactor* OrderServiceImpl::admit_stream(grpc::CallbackServerContext* call,
                                             std::optional<std::string_view> request_customer,
                                             Start start) {
   std::string peer = call->peer();
-  std::unique_ptr<ObservedStream> observed;
-  if (context_.observer != nullptr) {
-    observed = context_.observer->started(method, peer);
-    if (request_customer) {
-      observed->received();
-      observed->set_customer(std::string(*request_customer));
-    }
+  std::unique_ptr<ObservedCall> observed = observe(method, peer);
+  if (observed && request_customer) {
+    observed->received();
+    observed->set_customer(std::string(*request_customer));
   }
   auto caller = authenticator_.authenticate(*call);
   if (!caller) {
@@ -130,30 +137,32 @@ OrderServiceImpl::OrderServiceImpl(ReactorContext context, const CallAuthenticat
 grpc::ServerUnaryReactor* OrderServiceImpl::CreateOrder(grpc::CallbackServerContext* call,
                                                         const ByteBuffer* request,
                                                         pb::OrderResponse* response) {
-  auto caller = authenticator_.authenticate(*call);
-  if (!caller) return finish_now(call, to_grpc_status(caller.error()));
+  static const std::string kPath = method_path("CreateOrder");
+  auto observed = observe_unary(kPath, *call);
   pb::Order order;
-  if (!parse_request(*request, order)) {
-    return finish_now(call, unparsable_request(order.GetTypeName()));
-  }
+  const bool parsed = parse_request(*request, order);
+  if (observed && parsed) observed->set_customer(order.customer_id());
+  CancellableUnary* reactor = CancellableUnary::start(std::move(observed));
+  auto caller = authenticator_.authenticate(*call);
+  if (!caller) return answer(reactor, to_grpc_status(caller.error()));
+  if (!parsed) return answer(reactor, unparsable_request(order.GetTypeName()));
   NewOrder new_order = to_new_order(order);
   // An invalid order is INVALID_ARGUMENT whoever asks; the batcher validates it again.
   if (auto invalid = invalid_order_error(new_order, context_.limits.max_id_bytes)) {
-    return finish_now(call, to_grpc_status(*invalid));
+    return answer(reactor, to_grpc_status(*invalid));
   }
   if (auto denied = auth::check_create(caller.value(), new_order)) {
-    return finish_now(call, to_grpc_status(*denied));
+    return answer(reactor, to_grpc_status(*denied));
   }
-  CancellableUnary* reactor = CancellableUnary::start();
   context_.creates.submit(
       std::move(new_order),
       [reactor, response](Result<Order> created) {
         if (!created) {
-          reactor->Finish(to_grpc_status(created.error()));
+          reactor->finish(to_grpc_status(created.error()));
           return;
         }
         fill_response(created.value(), response);
-        reactor->Finish(grpc::Status::OK);
+        reactor->finish(grpc::Status::OK);
       },
       reactor->deadline_of(*call));
   return reactor;
@@ -162,21 +171,23 @@ grpc::ServerUnaryReactor* OrderServiceImpl::CreateOrder(grpc::CallbackServerCont
 grpc::ServerUnaryReactor* OrderServiceImpl::UpdateOrderStatus(grpc::CallbackServerContext* call,
                                                               const ByteBuffer* request,
                                                               pb::OrderUpdate* response) {
+  static const std::string kPath = method_path("UpdateOrderStatus");
+  CancellableUnary* reactor = CancellableUnary::start(observe_unary(kPath, *call));
   auto caller = authenticator_.authenticate(*call);
-  if (!caller) return finish_now(call, to_grpc_status(caller.error()));
+  if (!caller) return answer(reactor, to_grpc_status(caller.error()));
   if (auto denied = auth::check_status_change(caller.value())) {
-    return finish_now(call, to_grpc_status(*denied));
+    return answer(reactor, to_grpc_status(*denied));
   }
   pb::OrderStatusChange change;
   if (!parse_request(*request, change)) {
-    return finish_now(call, unparsable_request(change.GetTypeName()));
+    return answer(reactor, unparsable_request(change.GetTypeName()));
   }
   if (auto invalid =
           invalid_id_error("order_id", change.order_id(), context_.limits.max_id_bytes)) {
-    return finish_now(call, to_grpc_status(*invalid));
+    return answer(reactor, to_grpc_status(*invalid));
   }
   return run_unary(
-      call, context_.executor,
+      reactor, *call, context_.executor,
       [this, change = std::move(change), response](const Deadline& deadline) -> grpc::Status {
         auto order = context_.orders.update_status(change.order_id(), change.status(), deadline);
         if (!order) return to_grpc_status(order.error());
@@ -188,15 +199,17 @@ grpc::ServerUnaryReactor* OrderServiceImpl::UpdateOrderStatus(grpc::CallbackServ
 grpc::ServerUnaryReactor* OrderServiceImpl::GetOrder(grpc::CallbackServerContext* call,
                                                      const ByteBuffer* request,
                                                      pb::OrderDetails* response) {
+  static const std::string kPath = method_path("GetOrder");
+  CancellableUnary* reactor = CancellableUnary::start(observe_unary(kPath, *call));
   auto caller = authenticator_.authenticate(*call);
-  if (!caller) return finish_now(call, to_grpc_status(caller.error()));
+  if (!caller) return answer(reactor, to_grpc_status(caller.error()));
   pb::OrderID id;
-  if (!parse_request(*request, id)) return finish_now(call, unparsable_request(id.GetTypeName()));
+  if (!parse_request(*request, id)) return answer(reactor, unparsable_request(id.GetTypeName()));
   // Checked here, on the gRPC thread: an id no order can have needs no database call.
   if (auto invalid = invalid_id_error("OrderID.id", id.id(), context_.limits.max_id_bytes)) {
-    return finish_now(call, to_grpc_status(*invalid));
+    return answer(reactor, to_grpc_status(*invalid));
   }
-  return run_unary(call, context_.executor,
+  return run_unary(reactor, *call, context_.executor,
                    [this, caller = std::move(caller.value()), id = std::move(id),
                     response](const Deadline& deadline) -> grpc::Status {
                      auto order = context_.orders.find_order(id.id(), deadline);

@@ -9,16 +9,20 @@
 //
 // Every call is authenticated first (CallAuthenticator) and checked against the caller's role
 // (auth/access_rules.h); every stream must also be admitted under the stream caps
-// (StreamAdmission).
+// (StreamAdmission). Every call, refused or not, reports itself for metrics and the call log
+// (transport/call_observer.h).
 #pragma once
 
 #include <grpcpp/grpcpp.h>
 
+#include <memory>
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "order_service.grpc.pb.h"
 #include "transport/call_authenticator.h"
+#include "transport/call_observer.h"
 #include "transport/reactor_context.h"
 #include "transport/stream_admission.h"
 
@@ -51,6 +55,12 @@ class OrderServiceImpl final : public ::ecommerce::orders::OrderService::Service
                                      ::ecommerce::orders::OrderDetails* response);
 
  private:
+  // The call's record for metrics and the call log; null when nothing observes the calls.
+  std::unique_ptr<ObservedCall> observe(std::string_view method, std::string peer) const;
+  // The same for a unary call, whose one request has arrived.
+  std::unique_ptr<ObservedCall> observe_unary(std::string_view method,
+                                              const grpc::CallbackServerContext& call) const;
+
   // Starts the stream's record for metrics and the call log (`request_customer` set: the call's
   // one request arrived with it and names this customer), then returns `start(grant)` for a
   // caller let in: who calls, a place among the open streams, the record; or refuses the stream

@@ -6,9 +6,9 @@
 #include "domain/create_batcher.h"
 #include "domain/order_service.h"
 #include "events/event_hub.h"
+#include "transport/call_observer.h"
 #include "transport/import_budget.h"
 #include "transport/limits.h"
-#include "transport/stream_observer.h"
 #include "transport/stream_registry.h"
 #include "transport/transport_counters.h"
 
@@ -23,7 +23,7 @@ struct ReactorContext {
   ImportBudget& imports;        // memory shared by the bulk imports running now
   TransportCounters& counters;  // read by metrics
   const Limits& limits;
-  StreamObserver* observer = nullptr;  // metrics and the call log of streams; null: none
+  CallObserver* observer = nullptr;  // metrics and the call log of its calls; null: none
 };
 
 }  // namespace orderstream::transport

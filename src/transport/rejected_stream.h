@@ -8,7 +8,7 @@
 #include <memory>
 #include <utility>
 
-#include "transport/stream_observer.h"
+#include "transport/call_observer.h"
 
 namespace orderstream::transport {
 
@@ -16,7 +16,7 @@ template <typename GrpcReactor>
 class RejectedStream final : public GrpcReactor {
  public:
   // `observed` (may be null) is the call's record for metrics and the call log.
-  static GrpcReactor* start(grpc::Status status, std::unique_ptr<ObservedStream> observed) {
+  static GrpcReactor* start(grpc::Status status, std::unique_ptr<ObservedCall> observed) {
     return new RejectedStream(std::move(status), std::move(observed));
   }
 
@@ -24,13 +24,13 @@ class RejectedStream final : public GrpcReactor {
 
  private:
   // gRPC holds a Finish called before the reactor is bound to its call until the binding.
-  RejectedStream(grpc::Status status, std::unique_ptr<ObservedStream> observed)
+  RejectedStream(grpc::Status status, std::unique_ptr<ObservedCall> observed)
       : observed_(std::move(observed)) {
     if (observed_) observed_->finished(status.error_code());
     this->Finish(std::move(status));
   }
 
-  const std::unique_ptr<ObservedStream> observed_;
+  const std::unique_ptr<ObservedCall> observed_;
 };
 
 }  // namespace orderstream::transport

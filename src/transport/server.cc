@@ -51,7 +51,7 @@ OrderServer::OrderServer(ServerOptions options, OrderService& orders, EventHub& 
       authenticator_(options_.tokens),
       admission_(options_.limits.streams_per_connection, options_.limits.streams_per_customer),
       service_(ReactorContext{orders, creates_, hub, executor_, streams_, imports_, counters_,
-                              options_.limits, options_.stream_observer.get()},
+                              options_.limits, options_.call_observer.get()},
                authenticator_, admission_) {
   std::shared_ptr<grpc::ServerCredentials> credentials = grpc::InsecureServerCredentials();
   if (options_.tls) {

@@ -21,12 +21,12 @@
 #include "domain/order_service.h"
 #include "events/event_hub.h"
 #include "transport/call_authenticator.h"
+#include "transport/call_observer.h"
 #include "transport/certificate_reloader.h"
 #include "transport/import_budget.h"
 #include "transport/limits.h"
 #include "transport/order_service_impl.h"
 #include "transport/stream_admission.h"
-#include "transport/stream_observer.h"
 #include "transport/stream_registry.h"
 #include "transport/transport_counters.h"
 
@@ -48,12 +48,13 @@ struct ServerOptions {
   // streams, which frees the streams of a peer that vanished without closing.
   int keepalive_time_ms = 30'000;
   int keepalive_timeout_ms = 10'000;
-  // Run on every call in this order (metrics, the per-call log line); shared so that options
-  // stay copyable and the caller may keep a handle on them.
+  // Run on every call of the services other than the order service, in this order (metrics,
+  // the per-call log line); shared so that options stay copyable and the caller may keep a
+  // handle on them.
   std::vector<std::shared_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
-  // Told of each streaming call of the order service, which reports its own metrics and log
-  // line instead of going through an interceptor (transport/stream_observer.h); null: none.
-  std::shared_ptr<StreamObserver> stream_observer;
+  // Told of each call of the order service, which reports its own metrics and log line instead
+  // of going through an interceptor (transport/call_observer.h); null: none.
+  std::shared_ptr<CallObserver> call_observer;
   // Services served beside the order service, each made once the server's executor exists. The
   // production orderstream-server adds none; the benchmark server adds TransportBench
   // (src/server/extra_services.h).

@@ -12,7 +12,7 @@
 
 #include "auth/principal.h"
 #include "domain/error.h"
-#include "transport/stream_observer.h"
+#include "transport/call_observer.h"
 
 namespace orderstream::transport {
 
@@ -58,7 +58,7 @@ class StreamAdmission {
 struct StreamGrant {
   auth::Principal caller;
   StreamAdmission::Ticket ticket;
-  std::unique_ptr<ObservedStream> observed;
+  std::unique_ptr<ObservedCall> observed;
 };
 
 }  // namespace orderstream::transport

@@ -78,6 +78,15 @@ TEST(RpcLogTest, JsonLinesNameTheCallAndCarryNoTokenOrPayload) {
     ASSERT_EQ(stub->UpdateOrderStatus(&context, change, &update).error_code(),
               grpc::StatusCode::NOT_FOUND);
   }
+  {
+    // Refused by the handler itself, before any work: the call still has its line.
+    pb::OrderID empty;
+    pb::OrderDetails details;
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + 10s);
+    ASSERT_EQ(stub->GetOrder(&context, empty, &details).error_code(),
+              grpc::StatusCode::INVALID_ARGUMENT);
+  }
 
   const std::string created =
       find_line(server, {"\"method\":\"/ecommerce.orders.OrderService/CreateOrder\""});
@@ -97,6 +106,13 @@ TEST(RpcLogTest, JsonLinesNameTheCallAndCarryNoTokenOrPayload) {
   EXPECT_NE(not_found.find("\"code\":\"NOT_FOUND\""), std::string::npos) << not_found;
   EXPECT_NE(not_found.find("\"customer\":\"\""), std::string::npos) << not_found;
   EXPECT_NE(not_found.find("\"messages_out\":0}"), std::string::npos) << not_found;
+
+  const std::string refused =
+      find_line(server, {"\"method\":\"/ecommerce.orders.OrderService/GetOrder\""});
+  ASSERT_FALSE(refused.empty()) << server.log();
+  EXPECT_NE(refused.find("\"code\":\"INVALID_ARGUMENT\""), std::string::npos) << refused;
+  EXPECT_NE(refused.find("\"messages_in\":1,"), std::string::npos) << refused;
+  EXPECT_NE(refused.find("\"messages_out\":0}"), std::string::npos) << refused;
 
   const std::string log = server.log();
   EXPECT_EQ(log.find(kToken), std::string::npos) << log;
@@ -148,7 +164,7 @@ TEST(RpcLogTest, TextLinesQuoteWhatAClientSent) {
   EXPECT_EQ(server.log().find("serving metrics"), std::string::npos);
 }
 
-// The order service's streams write their own line (transport/stream_observer.h): a history
+// The order service's streams write their own line (transport/call_observer.h): a history
 // names its customer and counts its request and events, a watch counts what it read and sent
 // and ends CANCELLED when the client cancels it, and a stream refused before any reactor exists
 // still gets its line.
