@@ -162,19 +162,6 @@ constexpr const char* kSelectOrderSql =
     "SELECT order_id, customer_id, total, status, created_at, updated_at, last_seq "
     "FROM orders WHERE order_id = $1::text";
 
-// A customer's events in a sequence range, optionally of one order ($4, empty: all), by the
-// (customer_id, seq) index in either direction: history pages, backfills, watch resumes.
-constexpr const char* kCustomerEventsNewestFirst = "customer_events_newest_first";
-constexpr const char* kCustomerEventsNewestFirstSql =
-    "SELECT seq, order_id, event_type, ts FROM order_events "
-    "WHERE customer_id = $1::text AND seq > $2::int8 AND seq < $3::int8 "
-    "AND ($4::text = '' OR order_id = $4::text) ORDER BY seq DESC LIMIT $5::int8";
-constexpr const char* kCustomerEventsOldestFirst = "customer_events_oldest_first";
-constexpr const char* kCustomerEventsOldestFirstSql =
-    "SELECT seq, order_id, event_type, ts FROM order_events "
-    "WHERE customer_id = $1::text AND seq > $2::int8 AND seq < $3::int8 "
-    "AND ($4::text = '' OR order_id = $4::text) ORDER BY seq LIMIT $5::int8";
-
 void prepare_session(PgConnection& connection) {
   // The staging table is the session's scratch space, not data: it is made in a read-write
   // transaction of its own even when the database's transactions are read-only by default
@@ -187,8 +174,6 @@ void prepare_session(PgConnection& connection) {
   connection.prepare(kNextSequence, kNextSequenceSql);
   connection.prepare(kCompareAndSet, kCompareAndSetSql);
   connection.prepare(kSelectOrder, kSelectOrderSql);
-  connection.prepare(kCustomerEventsNewestFirst, kCustomerEventsNewestFirstSql);
-  connection.prepare(kCustomerEventsOldestFirst, kCustomerEventsOldestFirstSql);
   prepare_events_queries(connection);
 }
 
@@ -472,11 +457,6 @@ int64_t create_staged(PgConnection& connection, std::vector<NewOrder>& orders,
   return created;
 }
 
-std::string limit_text(std::size_t limit) {
-  constexpr auto kMaxLimit = static_cast<std::size_t>(std::numeric_limits<int64_t>::max());
-  return std::to_string(std::min(limit, kMaxLimit));
-}
-
 }  // namespace
 
 struct PgOrderStore::Impl {
@@ -602,23 +582,8 @@ std::optional<Order> PgOrderStore::do_find_order(std::string_view order_id,
 std::vector<OrderEvent> PgOrderStore::do_customer_events(const EventRange& range,
                                                          const Deadline& deadline) {
   if (range.limit == 0) return {};
-  return impl_->read(deadline, [&](PgConnection& connection) {
-    const std::string after = std::to_string(range.after_sequence);
-    const std::string before = std::to_string(range.before_sequence);
-    const std::string limit_param = limit_text(range.limit);
-    const std::string_view params[] = {range.customer_id, after, before, range.order_id,
-                                       limit_param};
-    const PgResult result = connection.exec_prepared(
-        range.oldest_first ? kCustomerEventsOldestFirst : kCustomerEventsNewestFirst, params);
-    std::vector<OrderEvent> events;
-    events.reserve(static_cast<std::size_t>(result.rows()));
-    for (int row = 0; row < result.rows(); ++row) {
-      events.push_back(OrderEvent{result.int64(row, 0), std::string(result.text(row, 1)),
-                                  std::string(range.customer_id),
-                                  stored_status(result.text(row, 2)), result.int64(row, 3)});
-    }
-    return events;
-  });
+  return impl_->read(
+      deadline, [&](PgConnection& connection) { return read_customer_events(connection, range); });
 }
 
 std::vector<OrderEvent> PgOrderStore::do_events_after(int64_t after_sequence, std::size_t limit,

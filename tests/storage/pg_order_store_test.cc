@@ -24,6 +24,7 @@
 #include "faults/tcp_proxy.h"
 #include "storage/pg_connection.h"
 #include "storage/pg_events_channel.h"
+#include "storage/pg_events_query.h"
 #include "support/pg_test_database.h"
 
 namespace orderstream::storage {
@@ -220,6 +221,46 @@ TEST_F(PgOrderStoreTest, EachCommitNotifiesItsSequenceRange) {
   create_one(store, "C");
   EXPECT_EQ(listener.next(), "4:4");
   EXPECT_FALSE(listener.has_pending());
+}
+
+// A page of a customer's history reads that page from the index, in order, even before
+// PostgreSQL has any statistics of the table: it then estimates a handful of rows per customer
+// and, left to itself, once the table holds a few hundred thousand rows, fetches every event of
+// the customer and sorts them, for each page (storage/pg_events_query.h). The plans checked are
+// the ones a session of the store makes. The events are written straight into the table, as a
+// big import would leave them, with autovacuum off for it so that no ANALYZE runs meanwhile.
+TEST_F(PgOrderStoreTest, HistoryPagesReadTheIndexInOrderWithoutTableStatistics) {
+  constexpr int kEvents = 400'000;
+  PgTestSchema schema(*url_);
+  PgOrderStore store(PgOptions{.url = schema.url()});
+  auto& admin = schema.admin();
+  admin.exec("ALTER TABLE order_events SET (autovacuum_enabled = false)");
+  admin.exec(
+      "INSERT INTO order_events(seq, customer_id, order_id, event_type, ts) "
+      "SELECT g, 'big', 'o-' || g, 'CREATED', 0 FROM generate_series(1, " +
+      std::to_string(kEvents) + ") g");
+  admin.exec("UPDATE event_sequence SET last_seq = " + std::to_string(kEvents));
+  ASSERT_EQ(admin
+                .exec("SELECT count(*) FROM pg_stats WHERE tablename = 'order_events' "
+                      "AND schemaname = current_schema()")
+                .int64(0, 0),
+            0);
+
+  PgConnection session(schema.url(), 0);
+  prepare_events_queries(session);
+  for (const char* statement : {kCustomerEventsNewestFirst, kCustomerEventsOldestFirst}) {
+    const PgResult plan = session.exec(std::string("EXPLAIN EXECUTE ") + statement +
+                                       "('big', 1000, 300000, '', 1024)");
+    std::string text;
+    for (int row = 0; row < plan.rows(); ++row) text += std::string(plan.text(row, 0)) + "\n";
+    EXPECT_NE(text.find("Index Scan"), std::string::npos) << text;
+    EXPECT_NE(text.find("order_events_by_customer"), std::string::npos) << text;
+    EXPECT_EQ(text.find("Sort"), std::string::npos) << text;
+  }
+  const auto page = store.customer_events(EventRange::of_customer("big").with_limit(1024));
+  ASSERT_EQ(page.size(), 1024u);
+  EXPECT_EQ(page.front().sequence, kEvents);
+  EXPECT_EQ(page.back().sequence, kEvents - 1023);
 }
 
 // The sequence guarantee across replicas: two stores (as two servers would) write concurrently,
