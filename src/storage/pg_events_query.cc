@@ -36,13 +36,13 @@ std::string limit_text(std::size_t limit) {
   return std::to_string(std::min(limit, kMaxLimit));
 }
 
-OrderStatus stored_event_type(std::string_view text) {
-  if (auto type = parse_order_status(text)) return *type;
-  // Only another program writing the tables can get here; retrying will not fix it.
-  throw StorageError("unknown event type '" + std::string(text) + "' stored in PostgreSQL", false);
-}
-
 }  // namespace
+
+OrderStatus stored_status(std::string_view text) {
+  if (auto status = parse_order_status(text)) return *status;
+  // Retrying will not fix it.
+  throw StorageError("unknown status '" + std::string(text) + "' stored in PostgreSQL", false);
+}
 
 void prepare_events_queries(PgConnection& connection) {
   // Why: the header. Plans are made at each execution, under the session's settings.
@@ -64,7 +64,7 @@ std::vector<OrderEvent> read_events_after(PgConnection& connection, int64_t afte
   for (int row = 0; row < result.rows(); ++row) {
     events.push_back(OrderEvent{result.int64(row, 0), std::string(result.text(row, 1)),
                                 std::string(result.text(row, 2)),
-                                stored_event_type(result.text(row, 3)), result.int64(row, 4)});
+                                stored_status(result.text(row, 3)), result.int64(row, 4)});
   }
   return events;
 }
@@ -80,8 +80,8 @@ std::vector<OrderEvent> read_customer_events(PgConnection& connection, const Eve
   events.reserve(static_cast<std::size_t>(result.rows()));
   for (int row = 0; row < result.rows(); ++row) {
     events.push_back(OrderEvent{result.int64(row, 0), std::string(result.text(row, 1)),
-                                std::string(range.customer_id),
-                                stored_event_type(result.text(row, 2)), result.int64(row, 3)});
+                                std::string(range.customer_id), stored_status(result.text(row, 2)),
+                                result.int64(row, 3)});
   }
   return events;
 }

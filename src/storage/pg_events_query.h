@@ -16,6 +16,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string_view>
 #include <vector>
 
 #include "domain/order.h"
@@ -38,6 +39,10 @@ std::vector<OrderEvent> read_events_after(PgConnection& connection, int64_t afte
 // The customer's events in `range` (range.limit > 0), in its order, by the (customer_id, seq)
 // index.
 std::vector<OrderEvent> read_customer_events(PgConnection& connection, const EventRange& range);
+
+// An order status or event type as stored in PostgreSQL. Throws a permanent StorageError for a
+// text this server does not know: only another program writing the tables can store one.
+OrderStatus stored_status(std::string_view text);
 
 // The highest sequence committed so far (0 in an empty database).
 int64_t read_last_sequence(PgConnection& connection);

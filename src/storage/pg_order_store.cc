@@ -215,12 +215,6 @@ void ensure_schema(PgConnection& connection) {
   transaction.commit();
 }
 
-OrderStatus stored_status(std::string_view text) {
-  if (auto status = parse_order_status(text)) return *status;
-  // Only another program writing the tables can get here; retrying will not fix it.
-  throw StorageError("unknown status '" + std::string(text) + "' stored in PostgreSQL", false);
-}
-
 // A row in the column order of kSelectOrderSql, from column `first` on.
 Order read_order(const PgResult& result, int row) {
   Order order;

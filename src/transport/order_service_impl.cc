@@ -67,8 +67,9 @@ std::unique_ptr<ObservedCall> OrderServiceImpl::observe(std::string_view method,
 
 std::unique_ptr<ObservedCall> OrderServiceImpl::observe_unary(
     std::string_view method, const CallbackServerContext& call) const {
-  auto observed = observe(method, call.peer());
-  if (observed) observed->received();  // a unary handler runs once its request has arrived
+  if (context_.observer == nullptr) return nullptr;
+  auto observed = context_.observer->started(method, call.peer());
+  observed->received();  // a unary handler runs once its request has arrived
   return observed;
 }
 
