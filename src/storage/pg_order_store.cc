@@ -354,13 +354,23 @@ class DirectRows {
   std::vector<std::size_t> event_seq_at_;
 };
 
+// The savepoint a batch's direct COPY runs under. It stays open, whichever path the batch took,
+// until kReleaseDirect.
+constexpr const char* kSavepointDirect = "SAVEPOINT orderstream_direct";
+// Ends the savepoint before the counter row is updated, so that the transaction that locked the
+// row also updates it. Updated from inside the savepoint (a subtransaction, with an id of its
+// own), the row would get a MultiXact, one per commit, holding the lock and the update: every
+// later locker must look its members up, and PostgreSQL must eventually vacuum the MultiXacts
+// away (autovacuum_multixact_freeze_max_age).
+constexpr const char* kReleaseDirect = "RELEASE SAVEPOINT orderstream_direct";
+
 // The fast path of a bulk batch, with the counter lock held: COPYs the rows straight into the
 // tables under a savepoint. False when an id was taken (stored already, or repeated in the
 // batch): the savepoint is rolled back, nothing of the batch is written, and the caller takes
 // the staging path.
 bool copy_direct(PgConnection& connection, DirectRows& rows, int64_t last_sequence) {
   rows.number_after(last_sequence);
-  connection.exec("SAVEPOINT orderstream_direct");
+  connection.exec(kSavepointDirect);
   try {
     connection.copy_in(kCopyOrders, rows.orders());
     connection.copy_in(kCopyEvents, rows.events());
@@ -524,9 +534,9 @@ std::vector<CreateOutcome> PgOrderStore::do_create_orders(std::vector<NewOrder> 
   }
   const int64_t first = last_sequence + 1;
   const int64_t last = last_sequence + created;
-  transaction.commit("UPDATE event_sequence SET last_seq = " + std::to_string(last) + "; NOTIFY " +
-                     std::string(kPgEventsChannel) + ", '" + format_pg_events_payload(first, last) +
-                     "'");
+  transaction.commit(std::string(kReleaseDirect) + "; UPDATE event_sequence SET last_seq = " +
+                     std::to_string(last) + "; NOTIFY " + std::string(kPgEventsChannel) + ", '" +
+                     format_pg_events_payload(first, last) + "'");
   return outcomes;
 }
 

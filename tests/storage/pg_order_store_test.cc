@@ -382,6 +382,31 @@ TEST_F(PgOrderStoreTest, BatchWithATakenIdLateInItFallsBackAndLeavesNoStrayRow) 
   EXPECT_EQ(store.events_after(1000, 10).size(), 2u);
 }
 
+// A writing transaction leaves no MultiXact behind: the transaction that locks the counter row
+// is the one that updates it, also when its rows went in under the direct path's savepoint or
+// took the staging path. The count is cluster-wide (mxid_age of the first MultiXact id), so
+// another test could only add to it; a store that makes one per commit shows as at least one
+// per batch here.
+TEST_F(PgOrderStoreTest, WritesLeaveNoMultiXactOnTheCounterRow) {
+  PgTestSchema schema(*url_);
+  PgOrderStore store(PgOptions{.url = schema.url(), .pool_size = 1});
+  const auto multixacts = [&] {
+    return schema.admin().exec("SELECT mxid_age('1'::xid)").int64(0, 0);
+  };
+  const int64_t before = multixacts();
+  constexpr int kCreates = 20;
+  for (int i = 0; i < kCreates; ++i) {
+    ASSERT_EQ(create_one(store, "X" + std::to_string(i)).kind, CreateKind::kCreated);
+  }
+  // The staging path: a batch with a stored id.
+  const auto mixed = store.create_orders({{"X0", "c", 1.0f}, {"Y", "c", 1.0f}}, kNow);
+  ASSERT_EQ(mixed.at(1).kind, CreateKind::kCreated);
+  ASSERT_EQ(
+      store.compare_and_set_status("Y", OrderStatus::kCreated, OrderStatus::kShipped, kNow).kind,
+      ChangeKind::kChanged);
+  EXPECT_LT(multixacts() - before, kCreates);
+}
+
 // A caller that cancels (no deadline) stops its statement: a create waiting for the counter lock
 // another session holds ends with DeadlineExceededError once cancelled, and leaves no statement
 // behind while the lock is still held.
