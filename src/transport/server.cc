@@ -1,28 +1,19 @@
 #include "transport/server.h"
 
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
-#include <grpcpp/health_check_service_interface.h>
 
 #include <memory>
 #include <stdexcept>
 #include <vector>
 
 #include "common/log.h"
-#include "grpc/health/v1/health.pb.h"
+#include "transport/health_service.h"
 #include "transport/listen_address.h"
 
 namespace orderstream::transport {
 namespace {
 
 constexpr char kServiceName[] = "ecommerce.orders.OrderService";
-
-void enable_health_and_reflection() {
-  grpc::EnableDefaultHealthCheckService(true);
-  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
-  // Referencing the health messages links their descriptors into the binary, so that reflection
-  // can describe grpc.health.v1.Health to tools such as grpcurl.
-  (void)grpc::health::v1::HealthCheckRequest::descriptor();
-}
 
 // gRPC owns the factories it is given; this one lends it a factory the options share.
 class SharedInterceptorFactory final
@@ -52,7 +43,8 @@ OrderServer::OrderServer(ServerOptions options, OrderService& orders, EventHub& 
       admission_(options_.limits.streams_per_connection, options_.limits.streams_per_customer),
       service_(ReactorContext{orders, creates_, hub, executor_, streams_, imports_, counters_,
                               options_.limits, options_.call_observer.get()},
-               authenticator_, admission_) {
+               authenticator_, admission_),
+      health_(std::make_unique<HealthService>(std::vector<std::string>{kServiceName})) {
   std::shared_ptr<grpc::ServerCredentials> credentials = grpc::InsecureServerCredentials();
   if (options_.tls) {
     try {
@@ -64,7 +56,7 @@ OrderServer::OrderServer(ServerOptions options, OrderService& orders, EventHub& 
       throw;
     }
   }
-  enable_health_and_reflection();
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   // gRPC sets SO_REUSEPORT by default, which would let a second server silently share the port.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
@@ -87,6 +79,7 @@ OrderServer::OrderServer(ServerOptions options, OrderService& orders, EventHub& 
     builder.experimental().SetInterceptorCreators(std::move(creators));
   }
   builder.RegisterService(&service_);
+  builder.RegisterService(health_.get());
   for (const auto& make_service : options_.extra_services) {
     extra_services_.push_back(make_service(hub, executor_));
     builder.RegisterService(extra_services_.back().get());
@@ -99,7 +92,7 @@ OrderServer::OrderServer(ServerOptions options, OrderService& orders, EventHub& 
     throw std::runtime_error("cannot listen on " + options_.listen + ": " +
                              reason.value_or("gRPC could not bind it (see the lines above)"));
   }
-  server_->GetHealthCheckService()->SetServingStatus(kServiceName, true);
+  health_->set_serving(true);
   OS_LOG(kInfo) << "serving " << kServiceName << " on " << target()
                 << (!options_.tls                          ? " (plaintext)"
                     : options_.tls->client_ca_file.empty() ? " (TLS)"
@@ -110,7 +103,7 @@ OrderServer::OrderServer(ServerOptions options, OrderService& orders, EventHub& 
 
 void OrderServer::set_storage_available(bool available) {
   OS_LOG(kInfo) << "health: " << (available ? "SERVING" : "NOT_SERVING (storage unreachable)");
-  server_->GetHealthCheckService()->SetServingStatus(available);
+  health_->set_serving(available);
 }
 
 OrderServer::~OrderServer() { shutdown(std::chrono::milliseconds(0)); }
@@ -129,7 +122,7 @@ void OrderServer::shutdown(std::chrono::milliseconds grace) {
   if (shut_down_) return;
   shut_down_ = true;
   OS_LOG(kInfo) << "shutting down: " << streams_.active() << " open streams";
-  server_->GetHealthCheckService()->Shutdown();
+  health_->shutdown();  // health watches hear NOT_SERVING, then end
   hub_.close();
   streams_.shutdown_all();
   server_->Shutdown(std::chrono::system_clock::now() + grace);

@@ -32,6 +32,8 @@
 
 namespace orderstream::transport {
 
+class HealthService;  // transport/health_service.h
+
 struct ServerOptions {
   std::string listen = "127.0.0.1:50051";  // host:port; port 0 lets the kernel choose
   std::optional<ServerTls> tls;            // empty: plaintext
@@ -89,8 +91,9 @@ class OrderServer {
   // used from the next handshake on. nullopt for a plaintext server.
   std::optional<CertificateReloader::Outcome> reload_certificates(std::string* why = nullptr);
 
-  // Health NOT_SERVING, open streams finished with UNAVAILABLE, then gRPC shutdown waiting at
-  // most `grace` for calls in flight; then the executor drains. Idempotent.
+  // Health NOT_SERVING (health watches end once they have sent it), open streams finished with
+  // UNAVAILABLE, then gRPC shutdown waiting at most `grace` for calls in flight; then the
+  // executor drains. Idempotent.
   void shutdown(std::chrono::milliseconds grace = std::chrono::seconds(5));
 
  private:
@@ -104,6 +107,7 @@ class OrderServer {
   CallAuthenticator authenticator_;
   StreamAdmission admission_;
   OrderServiceImpl service_;
+  std::unique_ptr<HealthService> health_;                       // outlives server_
   std::vector<std::unique_ptr<grpc::Service>> extra_services_;  // outlive server_
   std::unique_ptr<CertificateReloader> certificates_;           // null: plaintext; outlives server_
   std::unique_ptr<grpc::Server> server_;

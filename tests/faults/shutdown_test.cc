@@ -1,7 +1,7 @@
 // SIGTERM under load, on every store: 100 watch streams, 10 history streams and 2 imports run when
 // the signal comes. Health turns NOT_SERVING before any stream ends, every stream ends with a
 // status the server sent (never a reset), each import either commits and answers or fails with a
-// status, and the process exits 0 within its grace period.
+// status (the health watches too), and the process exits 0 within its grace period.
 //
 // "Health first" is checked causally, not by order of arrival. The server flips its health to
 // NOT_SERVING before it tells any stream to finish, but the NOT_SERVING message to an open health
@@ -333,7 +333,12 @@ TEST_P(ShutdownTest, SigtermUnderLoadEndsEveryStreamWithAStatusAndExitsZero) {
         << "health answered SERVING after a stream had ended with \"Server is shutting down\"";
     if (probe.status.ok()) ++checks_answered;
     for (const auto& outcome : connection->outcomes()) {
-      if (outcome.name == "health") continue;
+      if (outcome.name == "health") {
+        // The health watch ends too, with the shutdown status, not at the end of the grace.
+        EXPECT_TRUE(is_shutdown_status(outcome.status))
+            << outcome.status.error_code() << " " << outcome.status.error_message();
+        continue;
+      }
       outcome.name.starts_with("watch") ? ++watches : ++histories;
       // A history that got to its end first would be fine too; none does while unread.
       EXPECT_TRUE(is_shutdown_status(outcome.status))

@@ -61,6 +61,56 @@ TEST_F(ServerTest, ShutdownFinishesOpenStreamsWithUnavailable) {
   EXPECT_EQ(server_->active_streams(), 0u);
 }
 
+// A health watch follows the storage's availability and ends at shutdown, after NOT_SERVING,
+// with the shutdown status: a watcher cannot hold the shutdown for its grace period (60 s
+// here; gRPC would end the watch at its end with "Cancelling all calls").
+TEST_F(ServerTest, HealthWatchHearsEveryChangeAndEndsAtShutdown) {
+  auto stub = health::Health::NewStub(channel_);
+  grpc::ClientContext context;
+  context.set_deadline(in(std::chrono::seconds(30)));
+  health::HealthCheckRequest request;
+  request.set_service("ecommerce.orders.OrderService");
+  auto watch = stub->Watch(&context, request);
+  health::HealthCheckResponse response;
+  ASSERT_TRUE(watch->Read(&response));
+  EXPECT_EQ(response.status(), health::HealthCheckResponse::SERVING);
+  server_->set_storage_available(false);
+  ASSERT_TRUE(watch->Read(&response));
+  EXPECT_EQ(response.status(), health::HealthCheckResponse::NOT_SERVING);
+  server_->set_storage_available(true);
+  ASSERT_TRUE(watch->Read(&response));
+  EXPECT_EQ(response.status(), health::HealthCheckResponse::SERVING);
+
+  server_->shutdown(std::chrono::seconds(60));
+  ASSERT_TRUE(watch->Read(&response));
+  EXPECT_EQ(response.status(), health::HealthCheckResponse::NOT_SERVING);
+  EXPECT_FALSE(watch->Read(&response));
+  const grpc::Status status = watch->Finish();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_EQ(status.error_message(), "Server is shutting down");
+}
+
+// As gRPC's own health service: Check of a service the server does not have is NOT_FOUND; a
+// Watch of one reports SERVICE_UNKNOWN (and would report a later registration).
+TEST_F(ServerTest, HealthOfAnUnknownServiceIsNotFound) {
+  auto stub = health::Health::NewStub(channel_);
+  health::HealthCheckRequest request;
+  request.set_service("no.such.Service");
+  health::HealthCheckResponse response;
+  grpc::ClientContext check_context;
+  EXPECT_EQ(stub->Check(&check_context, request, &response).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  grpc::ClientContext watch_context;
+  watch_context.set_deadline(in(std::chrono::seconds(30)));
+  auto watch = stub->Watch(&watch_context, request);
+  ASSERT_TRUE(watch->Read(&response));
+  EXPECT_EQ(response.status(), health::HealthCheckResponse::SERVICE_UNKNOWN);
+  watch_context.TryCancel();
+  while (watch->Read(&response)) {
+  }
+  EXPECT_EQ(watch->Finish().error_code(), grpc::StatusCode::CANCELLED);
+}
+
 // Asks the server's health at the moment the server sends a stream its shutdown status: an
 // interceptor runs on the thread that finishes the stream, before gRPC's own shutdown refuses new
 // calls, so the check is always answered and its answer is the health of that moment.
