@@ -171,7 +171,8 @@ int main(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::Range(100, 24 * 3600 * 1000));
   app.add_option("--keepalive-timeout-ms", server_options.keepalive_timeout_ms,
-                 "close a connection whose ping is unanswered this long, freeing its streams")
+                 "close a connection whose ping is unanswered, or whose client leaves the server's "
+                 "data unread, this long, freeing its streams")
       ->capture_default_str()
       ->check(CLI::Range(100, 3600 * 1000));
   int shutdown_grace_ms = 5000;

@@ -47,9 +47,13 @@ struct ServerOptions {
   // Nice levels by which the database threads run ahead of gRPC's (common/thread_priority.h).
   int thread_priority_boost = 0;
   // A connection idle this long is pinged; no answer within the timeout closes it and cancels its
-  // streams, which frees the streams of a peer that vanished without closing.
+  // streams, which frees the streams of a peer that vanished without closing. gRPC also sets the
+  // timeout as the socket's TCP_USER_TIMEOUT, under which Linux resets a connection whose client
+  // has left the server's data unread (a zero receive window) for that long, however alive it
+  // is: 20 s (gRPC's own default) lets a stalled client recover, and a dead peer is still found
+  // within a minute (docs/RELIABILITY.md).
   int keepalive_time_ms = 30'000;
-  int keepalive_timeout_ms = 10'000;
+  int keepalive_timeout_ms = 20'000;
   // Run on every call of the services other than the order service, in this order (metrics,
   // the per-call log line); shared so that options stay copyable and the caller may keep a
   // handle on them.
