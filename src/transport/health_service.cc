@@ -140,7 +140,7 @@ grpc::ServerWriteReactor<health::HealthCheckResponse>* HealthService::Watch(
   auto* watch = new WatchReactor(*this, request->service(), status_of_locked(request->service()));
   watches_.insert(watch);
   if (shut_down_) {
-    watch->end_locked();  // sends NOT_SERVING, then ends
+    watch->end_locked();  // sends its status (NOT_SERVING, or SERVICE_UNKNOWN), then ends
   } else {
     watch->want_locked(status_of_locked(request->service()));  // sends the status now
   }
