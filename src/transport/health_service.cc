@@ -1,5 +1,6 @@
 #include "transport/health_service.h"
 
+#include <optional>
 #include <utility>
 
 namespace orderstream::transport {
@@ -13,8 +14,8 @@ namespace health = ::grpc::health::v1;
 class HealthService::WatchReactor final
     : public grpc::ServerWriteReactor<health::HealthCheckResponse> {
  public:
-  WatchReactor(HealthService& service, std::string name, ServingStatus status)
-      : service_(service), name_(std::move(name)), wanted_(status) {}
+  WatchReactor(HealthService& service, std::string name)
+      : service_(service), name_(std::move(name)) {}
 
   const std::string& service() const { return name_; }
 
@@ -55,10 +56,9 @@ class HealthService::WatchReactor final
  private:
   void next_locked() {
     if (writing_ || finished_) return;
-    if (!sent_any_ || sent_ != wanted_) {
-      sent_any_ = true;
+    if (sent_ != wanted_) {
       sent_ = wanted_;
-      response_.set_status(sent_);
+      response_.set_status(wanted_);
       writing_ = true;
       StartWrite(&response_);
       return;
@@ -73,11 +73,10 @@ class HealthService::WatchReactor final
   }
 
   HealthService& service_;
-  const std::string name_;                // the service watched
-  health::HealthCheckResponse response_;  // the message in flight
-  ServingStatus wanted_;
-  ServingStatus sent_ = health::HealthCheckResponse::UNKNOWN;
-  bool sent_any_ = false;
+  const std::string name_;                                       // the service watched
+  health::HealthCheckResponse response_;                         // the message in flight
+  ServingStatus wanted_ = health::HealthCheckResponse::UNKNOWN;  // set by want_locked first
+  std::optional<ServingStatus> sent_;                            // none before the first write
   bool writing_ = false;
   bool ending_ = false;
   bool finished_ = false;
@@ -137,13 +136,10 @@ grpc::ServerWriteReactor<health::HealthCheckResponse>* HealthService::Watch(
     grpc::CallbackServerContext* /*context*/, const health::HealthCheckRequest* request) {
   std::lock_guard lock(mutex_);
   // gRPC owns the reactor from here on; it deletes itself in OnDone.
-  auto* watch = new WatchReactor(*this, request->service(), status_of_locked(request->service()));
+  auto* watch = new WatchReactor(*this, request->service());
   watches_.insert(watch);
-  if (shut_down_) {
-    watch->end_locked();  // sends its status (NOT_SERVING, or SERVICE_UNKNOWN), then ends
-  } else {
-    watch->want_locked(status_of_locked(request->service()));  // sends the status now
-  }
+  watch->want_locked(status_of_locked(request->service()));  // sends the status now
+  if (shut_down_) watch->end_locked();                       // and then ends, as in shutdown()
   return watch;
 }
 
