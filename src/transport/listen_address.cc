@@ -29,7 +29,9 @@ std::optional<HostPort> split(std::string_view listen) {
 }  // namespace
 
 std::optional<std::string> invalid_listen_address(std::string_view listen) {
-  const std::string quoted = "'" + std::string(listen) + "'";
+  // Appended, not `"'" + std::string(listen)`: GCC 12 warns falsely (-Wrestrict) on that.
+  std::string quoted = "'";
+  quoted.append(listen).append("'");
   const auto parts = split(listen);
   if (!parts) return "--listen " + quoted + ": expected HOST:PORT, e.g. 127.0.0.1:50051";
   if (parts->host.empty()) {
