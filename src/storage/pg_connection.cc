@@ -208,16 +208,16 @@ void PgConnection::end_transaction_quietly() {
 }
 
 template <class Send>
-PgResult PgConnection::run(Send&& send, std::string_view what) {
+PgResult PgConnection::run(Send&& send, std::string_view what, PgResult* rows) {
   if (deadline_.expired()) {
     throw DeadlineExceededError("the caller's deadline passed (or it cancelled) before " +
                                 std::string(what.substr(0, what.find('\n'))) + " was sent");
   }
   if (send() == 0) fail(what, nullptr);
-  return collect(what);
+  return collect(what, rows);
 }
 
-PgResult PgConnection::collect(std::string_view what) {
+PgResult PgConnection::collect(std::string_view what, PgResult* rows) {
   cancelled_ = false;
   pg_result* kept = nullptr;  // the last result, or the first failure
   for (;;) {
@@ -231,6 +231,10 @@ PgResult PgConnection::collect(std::string_view what) {
     }
     if (kept != nullptr && is_failure(kept)) {
       PQclear(next);
+      continue;
+    }
+    if (rows != nullptr && PQresultStatus(next) == PGRES_TUPLES_OK) {
+      *rows = PgResult(next);
       continue;
     }
     PQclear(kept);
@@ -349,17 +353,28 @@ PgResult PgConnection::exec_prepared(const std::string& name, PgParams params) {
 
 void PgConnection::copy_in(const std::string& sql, std::string_view data) {
   PgResult started = exec(sql);
+  copy_data(data, sql);
+}
+
+PgResult PgConnection::exec_until_copy(const std::string& sql) {
+  PgResult rows(nullptr);
+  run([&] { return PQsendQuery(conn_, sql.c_str()); }, sql, &rows);
+  return rows;
+}
+
+void PgConnection::copy_data(std::string_view data, std::string_view what) {
   // Bounded pieces: libpq copies each into its output buffer before sending.
   constexpr std::size_t kPiece = 256 * 1024;
   for (std::size_t offset = 0; offset < data.size(); offset += kPiece) {
     const std::size_t size = std::min(kPiece, data.size() - offset);
     if (PQputCopyData(conn_, data.data() + offset, static_cast<int>(size)) != 1) {
-      copy_failed(sql);
+      copy_failed(what);
     }
   }
-  if (PQputCopyEnd(conn_, nullptr) != 1) copy_failed(sql);
-  // The COPY's own result (a refused row: the server's error), then nothing.
-  PgResult ended = collect(sql);
+  if (PQputCopyEnd(conn_, nullptr) != 1) copy_failed(what);
+  // The COPY's own result (a refused row: the server's error), then the statements after it,
+  // up to the next COPY's start or the end of the string.
+  PgResult ended = collect(what);
 }
 
 void PgConnection::copy_failed(std::string_view what) {
@@ -399,6 +414,8 @@ void PgConnection::fail(std::string_view what, pg_result* result) {
 PgTransaction::PgTransaction(PgConnection& connection) : connection_(connection) {
   connection_.exec("BEGIN");
 }
+
+PgTransaction::PgTransaction(PgConnection& connection, BegunByCaller) : connection_(connection) {}
 
 PgTransaction::~PgTransaction() {
   if (!done_) connection_.end_transaction_quietly();

@@ -99,6 +99,15 @@ class PgConnection {
   // COPY with the server's error (PgStatementError, with its SQLSTATE).
   void copy_in(const std::string& sql, std::string_view data);
 
+  // Several statements and COPYs in one round trip each. `sql` is a query string whose last
+  // statements are COPY ... FROM STDIN; it runs up to the start of the first COPY, and the
+  // rows of the last statement before it that returned any come back (none: an empty result),
+  // so that a COPY's data may depend on them. Then copy_data sends each COPY's data in turn and
+  // waits only for the next COPY to start (or, after the last, for the string's end). A failed
+  // statement or COPY throws and the rest of the string does not run.
+  PgResult exec_until_copy(const std::string& sql);
+  void copy_data(std::string_view data, std::string_view what);
+
   // Rolls back a transaction left open (or failed), without throwing; a connection on which
   // that fails is marked unusable.
   void end_transaction_quietly();
@@ -118,10 +127,11 @@ class PgConnection {
  private:
   // Sends with `send` (a PQsend* call), waits for the answer within the deadline, and returns the
   // last result, or the first failed one, or a COPY's start; `what` names the statement in errors.
+  // With `rows`, results that carry rows go there instead (the last one wins).
   template <class Send>
-  PgResult run(Send&& send, std::string_view what);
+  PgResult run(Send&& send, std::string_view what, PgResult* rows = nullptr);
   // Waits for the results of what was sent, as run() describes.
-  PgResult collect(std::string_view what);
+  PgResult collect(std::string_view what, PgResult* rows = nullptr);
   // Waits until libpq has a whole result to hand out; cancels the statement at the deadline.
   void wait_while_busy(std::string_view what);
   // Asks the server to cancel the running statement (PQcancel: a connection of its own, opened
@@ -144,6 +154,10 @@ class PgConnection {
 class PgTransaction {
  public:
   explicit PgTransaction(PgConnection& connection);
+  // For a caller whose first query string starts with BEGIN itself (a round trip fewer): sends
+  // nothing now, and ends the transaction as the other constructor does.
+  struct BegunByCaller {};
+  PgTransaction(PgConnection& connection, BegunByCaller);
   ~PgTransaction();
   PgTransaction(const PgTransaction&) = delete;
   PgTransaction& operator=(const PgTransaction&) = delete;

@@ -73,22 +73,26 @@ constexpr const char* kCreateStage = R"sql(
 constexpr const char* kCopyStage =
     "COPY orderstream_stage(pos, order_id, customer_id, total) FROM STDIN (FORMAT binary)";
 
-// The common case of a bulk batch, every id new: its rows go straight into the tables, as fast
-// as COPY loads them, under a savepoint. A unique violation (an id that exists, or one repeated
-// in the batch) rolls back to it, and the batch takes the staging path, which sorts out each
-// order's outcome.
-constexpr const char* kCopyOrders =
+// A batch's first query string, one round trip to the start of its first COPY:
+// - BEGIN;
+// - the sequence counter's row lock, held until commit: it makes writers take turns. It is a
+//   statement of its own, before anything the transaction reads: in READ COMMITTED each later
+//   statement (each statement of a query string too) takes its snapshot after the previous
+//   writer committed;
+// - the common case of a batch, every id new: its rows go straight into the tables, as fast as
+//   COPY loads them, under a savepoint. A unique violation (an id that exists, or one repeated
+//   in the batch) rolls back to it, and the batch takes the staging path, which sorts out each
+//   order's outcome. The COPY data is built once the lock's answer gives the first sequence.
+// One string instead of a statement per round trip: a group commit of CreateOrder calls took
+// eight round trips, now five (docs/bench/HISTORY.md).
+constexpr const char* kBeginDirect =
+    "BEGIN; "
+    "SELECT last_seq FROM event_sequence FOR UPDATE; "
+    "SAVEPOINT orderstream_direct; "
     "COPY orders(order_id, customer_id, total, status, created_at, updated_at, last_seq) "
-    "FROM STDIN (FORMAT binary)";
-constexpr const char* kCopyEvents =
+    "FROM STDIN (FORMAT binary); "
     "COPY order_events(seq, customer_id, order_id, event_type, ts) FROM STDIN (FORMAT binary)";
 constexpr std::string_view kUniqueViolation = "23505";
-
-// Takes the sequence counter's row lock: held until commit, it makes writers take turns. It must
-// be a statement of its own, before anything the transaction reads: in READ COMMITTED each later
-// statement then takes its snapshot after the previous writer committed.
-constexpr const char* kLockSequence = "lock_sequence";
-constexpr const char* kLockSequenceSql = "SELECT last_seq FROM event_sequence FOR UPDATE";
 
 // One statement for a whole staged batch, given the last sequence ($1) and the time ($2):
 // - `looked`: every staged row with the stored order of its id, if any;
@@ -169,7 +173,6 @@ void prepare_session(PgConnection& connection) {
   // session still serves reads, and its writes are refused (SQLSTATE 25006, transient) for as
   // long as that default holds for it.
   connection.exec(std::string("BEGIN READ WRITE; ") + kCreateStage + "; COMMIT");
-  connection.prepare(kLockSequence, kLockSequenceSql);
   connection.prepare(kCreateStaged, kCreateStagedSql);
   connection.prepare(kNextSequence, kNextSequenceSql);
   connection.prepare(kCompareAndSet, kCompareAndSetSql);
@@ -354,9 +357,7 @@ class DirectRows {
   std::vector<std::size_t> event_seq_at_;
 };
 
-// The savepoint a batch's direct COPY runs under. It stays open, whichever path the batch took,
-// until kReleaseDirect.
-constexpr const char* kSavepointDirect = "SAVEPOINT orderstream_direct";
+// kBeginDirect's savepoint stays open, whichever path the batch took, until kReleaseDirect.
 // Ends the savepoint before the counter row is updated, so that the transaction that locked the
 // row also updates it. Updated from inside the savepoint (a subtransaction, with an id of its
 // own), the row would get a MultiXact, one per commit, holding the lock and the update: every
@@ -364,16 +365,15 @@ constexpr const char* kSavepointDirect = "SAVEPOINT orderstream_direct";
 // away (autovacuum_multixact_freeze_max_age).
 constexpr const char* kReleaseDirect = "RELEASE SAVEPOINT orderstream_direct";
 
-// The fast path of a bulk batch, with the counter lock held: COPYs the rows straight into the
-// tables under a savepoint. False when an id was taken (stored already, or repeated in the
-// batch): the savepoint is rolled back, nothing of the batch is written, and the caller takes
-// the staging path.
+// The fast path of a batch, with the counter lock held and kBeginDirect at its first COPY:
+// sends the rows straight into the tables. False when an id was taken (stored already, or
+// repeated in the batch): the savepoint is rolled back, nothing of the batch is written, and
+// the caller takes the staging path.
 bool copy_direct(PgConnection& connection, DirectRows& rows, int64_t last_sequence) {
   rows.number_after(last_sequence);
-  connection.exec(kSavepointDirect);
   try {
-    connection.copy_in(kCopyOrders, rows.orders());
-    connection.copy_in(kCopyEvents, rows.events());
+    connection.copy_data(rows.orders(), "COPY orders");
+    connection.copy_data(rows.events(), "COPY order_events");
     return true;
   } catch (const PgStatementError& e) {
     if (e.sqlstate() != kUniqueViolation) throw;
@@ -506,8 +506,9 @@ std::vector<CreateOutcome> PgOrderStore::do_create_orders(std::vector<NewOrder> 
   DirectRows rows(orders, now_ms);
 
   auto connection = impl_->pool.acquire(deadline);
-  PgTransaction transaction(*connection);
-  const PgResult locked = connection->exec_prepared(kLockSequence, {});
+  PgTransaction transaction(*connection, PgTransaction::BegunByCaller{});
+  const PgResult locked = connection->exec_until_copy(kBeginDirect);
+  if (locked.rows() != 1) throw StorageError("the event_sequence table has no row", false);
   const int64_t last_sequence = locked.int64(0, 0);
   int64_t created = 0;
   if (copy_direct(*connection, rows, last_sequence)) {
