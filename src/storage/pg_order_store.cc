@@ -82,9 +82,10 @@ constexpr const char* kCopyStage =
 // - the common case of a batch, every id new: its rows go straight into the tables, as fast as
 //   COPY loads them, under a savepoint. A unique violation (an id that exists, or one repeated
 //   in the batch) rolls back to it, and the batch takes the staging path, which sorts out each
-//   order's outcome. The COPY data is built once the lock's answer gives the first sequence.
-// One string instead of a statement per round trip: a group commit of CreateOrder calls took
-// eight round trips, now five (docs/bench/HISTORY.md).
+//   order's outcome. The COPY data, built before, is numbered from the lock's answer.
+// One string rather than a round trip per statement: a batch takes four round trips (this
+// string, each COPY's data, the commit) instead of eight, so a group commit of CreateOrder calls
+// waits four network round trips less for a database on another host (docs/bench/HISTORY.md).
 constexpr const char* kBeginDirect =
     "BEGIN; "
     "SELECT last_seq FROM event_sequence FOR UPDATE; "
